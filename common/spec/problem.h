@@ -1,0 +1,135 @@
+#pragma once
+
+// The problem/design schema shared by the catalog, the planner and (later) the agents. One struct
+// per YAML section; docs/spec.md documents the YAML form with an annotated example.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/spec/roles.h"
+
+namespace archload::spec {
+
+struct LatencyTarget {
+  double percentile = 99;  // 50, 95, 99, 99.9 ...
+  double ms = 0;
+  std::string label;  // "redirects", "message delivery"; empty for the headline target
+  bool percentile_assumed = false;  // the line named no percentile ("Flag check < 5ms"): P99
+};
+
+struct RateValue {
+  double per_second = 0;
+  std::string label;          // normal | peak | start | target
+  std::string request_class;  // read | write | empty (all classes)
+  std::string noun;           // what is counted: "requests", "redirects", "tile fetches"
+};
+
+enum class NfrKind { kLatency, kRate, kAvailability, kDurability, kConsistency, kOther };
+const char* NfrKindName(NfrKind kind);
+std::optional<NfrKind> ParseNfrKind(const std::string& name);
+
+struct Nfr {
+  std::string name;  // as the seed names it: "Latency", "Request Rate", "Data Durability"
+  NfrKind kind = NfrKind::kOther;
+  std::string raw;  // the line as written; every parsed value below comes from it
+  std::vector<LatencyTarget> latency;
+  std::vector<RateValue> rates;
+  std::optional<double> availability;     // a fraction: 0.9999
+  std::optional<double> peak_multiplier;  // "Peak traffic 2x normal load"
+};
+
+// A constant keeps its number when the seed gave one and its text otherwise ("L5", "true").
+struct Constant {
+  std::string key;
+  std::optional<double> number;
+  std::string text;
+};
+
+enum class CheckKind { kMustInclude, kMinCount, kConnectionFrom, kParamRange };
+const char* CheckKindName(CheckKind kind);
+std::optional<CheckKind> ParseCheckKind(const std::string& name);
+
+struct TierCheck {
+  CheckKind kind = CheckKind::kMustInclude;
+  std::string type;   // component type for include / count / connection checks
+  int min_count = 0;  // kMinCount
+  std::string param;  // kParamRange: "cache.hit_rate"
+  std::string raw;    // the seed's line
+};
+
+struct Tier {
+  std::string name;
+  std::vector<TierCheck> checks;
+};
+
+struct ServiceTime {
+  std::string distribution = "lognormal";  // fixed | exponential | lognormal | empirical
+  double mean_ms = 0;
+  double cv = 0;                   // coefficient of variation (lognormal)
+  std::vector<double> samples_ms;  // empirical
+};
+
+struct Component {
+  std::string name;
+  std::string type;
+  Role role = Role::kService;
+  bool role_from_type = true;  // false when the file set `role:` explicitly
+  std::optional<int> count;
+  std::optional<int> concurrency;
+  std::optional<double> capacity_rps;        // per instance, all classes
+  std::optional<double> read_capacity_rps;   // stores: per instance
+  std::optional<double> write_capacity_rps;  // stores: per instance
+  std::optional<double> hit_rate;            // cache, cdn
+  std::optional<int> queue_limit;
+  std::optional<int> partitions;       // stream
+  std::optional<std::string> balance;  // proxy: round_robin | least_outstanding | p2c
+  std::optional<ServiceTime> service_time;
+  bool added_by_planner = false;  // not in the source design; added to satisfy its tiers
+  int line = 0;                   // 1-based line in the file it came from; 0 when built in memory
+};
+
+struct Connection {
+  std::string from;
+  std::string to;
+  int line = 0;
+};
+
+struct Design {
+  bool synthesized = false;  // built from available components, not the seed's reference
+  std::vector<Component> components;
+  std::vector<Connection> connections;
+
+  const Component* Find(const std::string& name) const;
+  Component* Find(const std::string& name);
+};
+
+// Optional overrides of what the NFRs and constants imply; a user's design file may set them.
+struct Workload {
+  std::optional<double> rate_rps;
+  std::optional<double> read_ratio;
+  std::optional<double> spike_multiplier;
+};
+
+struct Problem {
+  std::string id;
+  std::string title;
+  std::string category;
+  std::string difficulty;
+  std::string summary;
+  std::string goal;
+  std::string description;
+  std::vector<std::string> functional_requirements;
+  std::vector<Nfr> nfrs;
+  std::vector<Constant> constants;
+  std::vector<std::string> available_components;
+  std::vector<Tier> tiers;
+  std::optional<Design> design;
+  Workload workload;
+  std::string source;  // the file it was loaded from (for error messages)
+
+  const Constant* FindConstant(const std::string& key) const;
+  std::optional<double> NumberConstant(const std::string& key) const;
+};
+
+}  // namespace archload::spec

@@ -1,0 +1,209 @@
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "common/spec/spec_yaml.h"
+
+namespace archload::spec {
+namespace {
+
+void EmitServiceTime(YAML::Emitter& out, const ServiceTime& st) {
+  out << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "distribution" << YAML::Value << st.distribution;
+  if (st.distribution != "empirical") {
+    out << YAML::Key << "mean_ms" << YAML::Value << FormatNumber(st.mean_ms);
+  }
+  if (st.distribution == "lognormal") {
+    out << YAML::Key << "cv" << YAML::Value << FormatNumber(st.cv);
+  }
+  if (!st.samples_ms.empty()) {
+    out << YAML::Key << "samples_ms" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (double s : st.samples_ms) out << FormatNumber(s);
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+}
+
+void EmitComponent(YAML::Emitter& out, const Component& c) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << c.name;
+  out << YAML::Key << "type" << YAML::Value << c.type;
+  out << YAML::Key << "role" << YAML::Value << RoleName(c.role);
+  auto opt_int = [&](const char* key, const std::optional<int>& v) {
+    if (v) out << YAML::Key << key << YAML::Value << *v;
+  };
+  auto opt_num = [&](const char* key, const std::optional<double>& v) {
+    if (v) out << YAML::Key << key << YAML::Value << FormatNumber(*v);
+  };
+  opt_int("count", c.count);
+  opt_int("concurrency", c.concurrency);
+  opt_num("capacity_rps", c.capacity_rps);
+  opt_num("read_capacity_rps", c.read_capacity_rps);
+  opt_num("write_capacity_rps", c.write_capacity_rps);
+  opt_num("hit_rate", c.hit_rate);
+  opt_int("queue_limit", c.queue_limit);
+  opt_int("partitions", c.partitions);
+  if (c.balance) out << YAML::Key << "balance" << YAML::Value << *c.balance;
+  if (c.added_by_planner) out << YAML::Key << "added_by_planner" << YAML::Value << true;
+  if (c.service_time) {
+    out << YAML::Key << "service_time" << YAML::Value;
+    EmitServiceTime(out, *c.service_time);
+  }
+  out << YAML::EndMap;
+}
+
+void EmitNfr(YAML::Emitter& out, const Nfr& n) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << n.name;
+  out << YAML::Key << "kind" << YAML::Value << NfrKindName(n.kind);
+  out << YAML::Key << "raw" << YAML::Value << n.raw;
+  if (!n.latency.empty()) {
+    out << YAML::Key << "latency" << YAML::Value << YAML::BeginSeq;
+    for (const auto& t : n.latency) {
+      out << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "percentile" << YAML::Value << FormatNumber(t.percentile);
+      out << YAML::Key << "ms" << YAML::Value << FormatNumber(t.ms);
+      out << YAML::Key << "label" << YAML::Value << t.label;
+      if (t.percentile_assumed) out << YAML::Key << "percentile_assumed" << YAML::Value << true;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!n.rates.empty()) {
+    out << YAML::Key << "rates" << YAML::Value << YAML::BeginSeq;
+    for (const auto& r : n.rates) {
+      out << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "per_second" << YAML::Value << FormatNumber(r.per_second);
+      out << YAML::Key << "label" << YAML::Value << r.label;
+      out << YAML::Key << "class" << YAML::Value << r.request_class;
+      out << YAML::Key << "noun" << YAML::Value << r.noun;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (n.availability) {
+    out << YAML::Key << "availability" << YAML::Value << FormatNumber(*n.availability);
+  }
+  if (n.peak_multiplier) {
+    out << YAML::Key << "peak_multiplier" << YAML::Value << FormatNumber(*n.peak_multiplier);
+  }
+  out << YAML::EndMap;
+}
+
+void EmitText(YAML::Emitter& out, const char* key, const std::string& value) {
+  out << YAML::Key << key << YAML::Value;
+  if (value.find('\n') != std::string::npos) {
+    out << YAML::Literal << value;
+  } else {
+    out << value;
+  }
+}
+
+}  // namespace
+
+std::string FormatNumber(double value) {
+  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", value);
+    return buf;
+  }
+  for (int precision = 6; precision <= 17; ++precision) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.*g", precision, value);
+    if (std::strtod(buf, nullptr) == value) return buf;
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", value);
+  return buf;
+}
+
+std::string EmitProblemYaml(const Problem& p) {
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out << YAML::BeginMap;
+  out << YAML::Key << "id" << YAML::Value << p.id;
+  out << YAML::Key << "title" << YAML::Value << p.title;
+  out << YAML::Key << "category" << YAML::Value << p.category;
+  out << YAML::Key << "difficulty" << YAML::Value << p.difficulty;
+  EmitText(out, "summary", p.summary);
+  EmitText(out, "goal", p.goal);
+  EmitText(out, "description", p.description);
+  out << YAML::Key << "functional_requirements" << YAML::Value << YAML::BeginSeq;
+  for (const auto& fr : p.functional_requirements) out << fr;
+  out << YAML::EndSeq;
+  out << YAML::Key << "nfrs" << YAML::Value << YAML::BeginSeq;
+  for (const auto& n : p.nfrs) EmitNfr(out, n);
+  out << YAML::EndSeq;
+  out << YAML::Key << "constants" << YAML::Value << YAML::BeginMap;
+  for (const auto& c : p.constants) {
+    out << YAML::Key << c.key << YAML::Value;
+    if (c.number) {
+      out << FormatNumber(*c.number);
+    } else {
+      out << YAML::DoubleQuoted << c.text;
+    }
+  }
+  out << YAML::EndMap;
+  out << YAML::Key << "available_components" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& a : p.available_components) out << a;
+  out << YAML::EndSeq;
+  out << YAML::Key << "tiers" << YAML::Value << YAML::BeginSeq;
+  for (const auto& t : p.tiers) {
+    out << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << t.name;
+    out << YAML::Key << "checks" << YAML::Value << YAML::BeginSeq;
+    for (const auto& c : t.checks) {
+      out << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "kind" << YAML::Value << CheckKindName(c.kind);
+      if (c.kind == CheckKind::kParamRange) {
+        out << YAML::Key << "param" << YAML::Value << c.param;
+      } else {
+        out << YAML::Key << "type" << YAML::Value << c.type;
+      }
+      if (c.kind == CheckKind::kMinCount) out << YAML::Key << "min" << YAML::Value << c.min_count;
+      out << YAML::Key << "raw" << YAML::Value << c.raw;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  if (p.workload.rate_rps || p.workload.read_ratio || p.workload.spike_multiplier) {
+    out << YAML::Key << "workload" << YAML::Value << YAML::BeginMap;
+    if (p.workload.rate_rps) {
+      out << YAML::Key << "rate_rps" << YAML::Value << FormatNumber(*p.workload.rate_rps);
+    }
+    if (p.workload.read_ratio) {
+      out << YAML::Key << "read_ratio" << YAML::Value << FormatNumber(*p.workload.read_ratio);
+    }
+    if (p.workload.spike_multiplier) {
+      out << YAML::Key << "spike_multiplier" << YAML::Value
+          << FormatNumber(*p.workload.spike_multiplier);
+    }
+    out << YAML::EndMap;
+  }
+  if (p.design) {
+    out << YAML::Key << "design" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "synthesized" << YAML::Value << p.design->synthesized;
+    out << YAML::Key << "components" << YAML::Value << YAML::BeginSeq;
+    for (const auto& c : p.design->components) EmitComponent(out, c);
+    out << YAML::EndSeq;
+    out << YAML::Key << "connections" << YAML::Value << YAML::BeginSeq;
+    for (const auto& c : p.design->connections) {
+      out << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "from" << YAML::Value << c.from;
+      out << YAML::Key << "to" << YAML::Value << c.to;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+  std::string text = out.c_str();
+  text.push_back('\n');
+  return text;
+}
+
+}  // namespace archload::spec

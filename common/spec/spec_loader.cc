@@ -1,0 +1,442 @@
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/spec/nfr_parser.h"
+#include "common/spec/spec_yaml.h"
+
+namespace archload::spec {
+namespace {
+
+// Reads typed fields from YAML nodes and turns every mistake into a SpecError with a line.
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& field,
+                         const std::string& message) const {
+    throw SpecError(source_, node.IsDefined() ? node.Mark().line + 1 : 0, field, message);
+  }
+
+  void ExpectMap(const YAML::Node& node, const std::string& field) const {
+    if (!node.IsMap()) Fail(node, field, "expected a mapping");
+  }
+  void ExpectSeq(const YAML::Node& node, const std::string& field) const {
+    if (!node.IsSequence()) Fail(node, field, "expected a list");
+  }
+
+  // Rejects keys outside `allowed`, which catches typos such as `hitrate:`.
+  void OnlyKeys(const YAML::Node& map, const std::string& field,
+                std::initializer_list<const char*> allowed) const {
+    for (const auto& kv : map) {
+      const std::string key = kv.first.as<std::string>();
+      bool ok = false;
+      for (const char* a : allowed) ok = ok || key == a;
+      if (!ok) {
+        std::string list;
+        for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+        Fail(kv.first, Join(field, key), "unknown field (expected one of: " + list + ")");
+      }
+    }
+  }
+
+  std::string Str(const YAML::Node& map, const std::string& parent, const char* key,
+                  bool required) const {
+    const YAML::Node n = map[key];
+    if (!n.IsDefined() || n.IsNull()) {
+      if (required) Fail(map, Join(parent, key), "missing required field");
+      return "";
+    }
+    if (!n.IsScalar()) Fail(n, Join(parent, key), "expected text");
+    return n.as<std::string>();
+  }
+
+  std::optional<double> Num(const YAML::Node& map, const std::string& parent, const char* key,
+                            double min, double max) const {
+    const YAML::Node n = map[key];
+    if (!n.IsDefined() || n.IsNull()) return std::nullopt;
+    const std::string field = Join(parent, key);
+    if (!n.IsScalar()) Fail(n, field, "expected a number");
+    auto v = ParseScaledNumber(n.as<std::string>());
+    if (!v) {
+      // Also accept "0.9", "-1", "1e3" forms that ParseScaledNumber leaves to strtod.
+      const std::string s = n.as<std::string>();
+      char* end = nullptr;
+      const double d = std::strtod(s.c_str(), &end);
+      if (end == s.c_str() || *end != '\0') Fail(n, field, "expected a number, got '" + s + "'");
+      v = d;
+    }
+    if (!std::isfinite(*v) || *v < min || *v > max) {
+      Fail(n, field,
+           "value " + n.as<std::string>() + " is out of range [" + FormatNumber(min) + ", " +
+               FormatNumber(max) + "]");
+    }
+    return v;
+  }
+
+  std::optional<int> Int(const YAML::Node& map, const std::string& parent, const char* key, int min,
+                         int max) const {
+    auto v = Num(map, parent, key, min, max);
+    if (!v) return std::nullopt;
+    if (*v != std::floor(*v)) Fail(map[key], Join(parent, key), "expected a whole number");
+    return static_cast<int>(*v);
+  }
+
+  bool Bool(const YAML::Node& map, const std::string& parent, const char* key) const {
+    const YAML::Node n = map[key];
+    if (!n.IsDefined() || n.IsNull()) return false;
+    try {
+      return n.as<bool>();
+    } catch (const YAML::Exception&) {
+      Fail(n, Join(parent, key), "expected true or false");
+    }
+  }
+
+  std::vector<std::string> StrList(const YAML::Node& map, const std::string& parent,
+                                   const char* key) const {
+    std::vector<std::string> out;
+    const YAML::Node n = map[key];
+    if (!n.IsDefined() || n.IsNull()) return out;
+    ExpectSeq(n, Join(parent, key));
+    for (size_t i = 0; i < n.size(); ++i) {
+      if (!n[i].IsScalar()) Fail(n[i], Index(Join(parent, key), i), "expected text");
+      out.push_back(n[i].as<std::string>());
+    }
+    return out;
+  }
+
+  static std::string Join(const std::string& parent, const std::string& key) {
+    return parent.empty() ? key : parent + "." + key;
+  }
+  static std::string Index(const std::string& field, size_t i) {
+    return field + "[" + std::to_string(i) + "]";
+  }
+
+ private:
+  std::string source_;
+};
+
+Nfr ReadNfr(const Reader& r, const YAML::Node& node, const std::string& field) {
+  r.ExpectMap(node, field);
+  r.OnlyKeys(node, field,
+             {"name", "kind", "raw", "latency", "rates", "availability", "peak_multiplier"});
+  const std::string name = r.Str(node, field, "name", true);
+  const std::string raw = r.Str(node, field, "raw", true);
+  // Parse the raw line; explicit parsed values in the file take precedence over the parser's.
+  Nfr nfr = ParseNfr(name, raw);
+  const std::string kind = r.Str(node, field, "kind", false);
+  if (!kind.empty()) {
+    auto k = ParseNfrKind(kind);
+    if (!k) {
+      r.Fail(node["kind"], Reader::Join(field, "kind"),
+             "unknown NFR kind '" + kind +
+                 "' (expected latency, rate, availability, durability, consistency, other)");
+    }
+    nfr.kind = *k;
+  }
+  if (node["latency"].IsDefined()) {
+    const std::string f = Reader::Join(field, "latency");
+    r.ExpectSeq(node["latency"], f);
+    nfr.latency.clear();
+    for (size_t i = 0; i < node["latency"].size(); ++i) {
+      const YAML::Node t = node["latency"][i];
+      const std::string tf = Reader::Index(f, i);
+      r.ExpectMap(t, tf);
+      r.OnlyKeys(t, tf, {"percentile", "ms", "label", "percentile_assumed"});
+      LatencyTarget lt;
+      auto pct = r.Num(t, tf, "percentile", 0.0, 100.0);
+      auto ms = r.Num(t, tf, "ms", 0.0, 1e12);
+      if (!pct) r.Fail(t, Reader::Join(tf, "percentile"), "missing required field");
+      if (!ms || *ms <= 0)
+        r.Fail(t, Reader::Join(tf, "ms"), "a positive latency bound is required");
+      lt.percentile = *pct;
+      lt.ms = *ms;
+      lt.label = r.Str(t, tf, "label", false);
+      lt.percentile_assumed = r.Bool(t, tf, "percentile_assumed");
+      nfr.latency.push_back(lt);
+    }
+  }
+  if (node["rates"].IsDefined()) {
+    const std::string f = Reader::Join(field, "rates");
+    r.ExpectSeq(node["rates"], f);
+    nfr.rates.clear();
+    for (size_t i = 0; i < node["rates"].size(); ++i) {
+      const YAML::Node t = node["rates"][i];
+      const std::string tf = Reader::Index(f, i);
+      r.ExpectMap(t, tf);
+      r.OnlyKeys(t, tf, {"per_second", "label", "class", "noun"});
+      RateValue rv;
+      auto ps = r.Num(t, tf, "per_second", 0.0, 1e18);
+      if (!ps || *ps <= 0) {
+        r.Fail(t, Reader::Join(tf, "per_second"), "a positive rate is required");
+      }
+      rv.per_second = *ps;
+      rv.label = r.Str(t, tf, "label", false);
+      rv.request_class = r.Str(t, tf, "class", false);
+      rv.noun = r.Str(t, tf, "noun", false);
+      if (!rv.request_class.empty() && rv.request_class != "read" && rv.request_class != "write") {
+        r.Fail(t["class"], Reader::Join(tf, "class"), "expected read, write or empty");
+      }
+      nfr.rates.push_back(rv);
+    }
+  }
+  if (auto a = r.Num(node, field, "availability", 0.0, 1.0)) nfr.availability = a;
+  if (auto pm = r.Num(node, field, "peak_multiplier", 1.0, 1e6)) nfr.peak_multiplier = pm;
+  return nfr;
+}
+
+ServiceTime ReadServiceTime(const Reader& r, const YAML::Node& node, const std::string& field) {
+  r.ExpectMap(node, field);
+  r.OnlyKeys(node, field, {"distribution", "mean_ms", "cv", "samples_ms"});
+  ServiceTime st;
+  st.distribution = r.Str(node, field, "distribution", true);
+  if (st.distribution != "fixed" && st.distribution != "exponential" &&
+      st.distribution != "lognormal" && st.distribution != "empirical") {
+    r.Fail(node["distribution"], Reader::Join(field, "distribution"),
+           "unknown distribution '" + st.distribution +
+               "' (expected fixed, exponential, lognormal, empirical)");
+  }
+  if (st.distribution == "empirical") {
+    const std::string f = Reader::Join(field, "samples_ms");
+    const YAML::Node s = node["samples_ms"];
+    if (!s.IsDefined() || !s.IsSequence() || s.size() == 0) {
+      r.Fail(node, f, "an empirical distribution needs a non-empty list of samples");
+    }
+    double sum = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      YAML::Node holder;
+      holder["v"] = s[i];
+      auto v = r.Num(holder, Reader::Index(f, i), "v", 0.0, 1e9);
+      st.samples_ms.push_back(*v);
+      sum += *v;
+    }
+    st.mean_ms = sum / static_cast<double>(st.samples_ms.size());
+  } else {
+    auto mean = r.Num(node, field, "mean_ms", 0.0, 1e9);
+    if (!mean || *mean <= 0) {
+      r.Fail(node, Reader::Join(field, "mean_ms"), "a positive mean service time is required");
+    }
+    st.mean_ms = *mean;
+    st.cv = r.Num(node, field, "cv", 0.0, 10.0).value_or(st.distribution == "lognormal" ? 0.5 : 0);
+  }
+  return st;
+}
+
+Component ReadComponent(const Reader& r, const YAML::Node& node, const std::string& field) {
+  r.ExpectMap(node, field);
+  r.OnlyKeys(node, field,
+             {"name", "type", "role", "count", "concurrency", "capacity_rps", "read_capacity_rps",
+              "write_capacity_rps", "hit_rate", "queue_limit", "partitions", "balance",
+              "service_time", "added_by_planner"});
+  Component c;
+  c.line = node.Mark().line + 1;
+  c.name = r.Str(node, field, "name", true);
+  c.type = r.Str(node, field, "type", true);
+  c.role = RoleForType(c.type).role;
+  const std::string role = r.Str(node, field, "role", false);
+  if (!role.empty()) {
+    auto parsed = ParseRole(role);
+    if (!parsed) {
+      r.Fail(node["role"], Reader::Join(field, "role"),
+             "unknown role '" + role +
+                 "' (expected client, proxy, edge_cache, service, cache, store, broker, worker)");
+    }
+    c.role_from_type = *parsed == c.role;
+    c.role = *parsed;
+  }
+  c.count = r.Int(node, field, "count", 0, 1000000);
+  c.concurrency = r.Int(node, field, "concurrency", 1, 1000000);
+  c.capacity_rps = r.Num(node, field, "capacity_rps", 1e-9, 1e12);
+  c.read_capacity_rps = r.Num(node, field, "read_capacity_rps", 1e-9, 1e12);
+  c.write_capacity_rps = r.Num(node, field, "write_capacity_rps", 1e-9, 1e12);
+  c.hit_rate = r.Num(node, field, "hit_rate", 0.0, 1.0);
+  c.queue_limit = r.Int(node, field, "queue_limit", 0, 100000000);
+  c.partitions = r.Int(node, field, "partitions", 1, 1000000);
+  const std::string balance = r.Str(node, field, "balance", false);
+  if (!balance.empty()) {
+    if (balance != "round_robin" && balance != "least_outstanding" && balance != "p2c") {
+      r.Fail(node["balance"], Reader::Join(field, "balance"),
+             "unknown balancing '" + balance + "' (expected round_robin, least_outstanding, p2c)");
+    }
+    c.balance = balance;
+  }
+  c.added_by_planner = r.Bool(node, field, "added_by_planner");
+  if (node["service_time"].IsDefined()) {
+    c.service_time = ReadServiceTime(r, node["service_time"], Reader::Join(field, "service_time"));
+  }
+  return c;
+}
+
+Design ReadDesign(const Reader& r, const YAML::Node& node) {
+  const std::string field = "design";
+  r.ExpectMap(node, field);
+  r.OnlyKeys(node, field, {"synthesized", "components", "connections"});
+  Design d;
+  d.synthesized = r.Bool(node, field, "synthesized");
+  const YAML::Node comps = node["components"];
+  if (!comps.IsDefined() || !comps.IsSequence() || comps.size() == 0) {
+    r.Fail(comps.IsDefined() ? comps : node, "design.components",
+           "a design needs a non-empty list of components");
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < comps.size(); ++i) {
+    const std::string f = Reader::Index("design.components", i);
+    Component c = ReadComponent(r, comps[i], f);
+    if (!names.insert(c.name).second) {
+      r.Fail(comps[i]["name"], Reader::Join(f, "name"),
+             "duplicate component name '" + c.name + "'");
+    }
+    d.components.push_back(std::move(c));
+  }
+  const YAML::Node conns = node["connections"];
+  if (conns.IsDefined() && !conns.IsNull()) {
+    r.ExpectSeq(conns, "design.connections");
+    for (size_t i = 0; i < conns.size(); ++i) {
+      const std::string f = Reader::Index("design.connections", i);
+      r.ExpectMap(conns[i], f);
+      r.OnlyKeys(conns[i], f, {"from", "to"});
+      Connection c;
+      c.line = conns[i].Mark().line + 1;
+      c.from = r.Str(conns[i], f, "from", true);
+      c.to = r.Str(conns[i], f, "to", true);
+      for (const char* end : {"from", "to"}) {
+        const std::string& n = std::string(end) == "from" ? c.from : c.to;
+        if (!names.count(n)) {
+          r.Fail(conns[i][end], Reader::Join(f, end), "no component is named '" + n + "'");
+        }
+      }
+      d.connections.push_back(std::move(c));
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+Problem ParseProblemYaml(const std::string& text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw SpecError(source, e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "malformed YAML: " + e.msg);
+  }
+  Reader r(source);
+  if (!root.IsMap()) throw SpecError(source, 1, "", "expected a YAML mapping at the top level");
+  r.OnlyKeys(root, "",
+             {"id", "title", "category", "difficulty", "summary", "goal", "description",
+              "functional_requirements", "nfrs", "constants", "available_components", "tiers",
+              "workload", "design"});
+  Problem p;
+  p.source = source;
+  try {
+    p.id = r.Str(root, "", "id", true);
+    if (p.id.empty() || p.id.find_first_of("/\\ \t") != std::string::npos) {
+      r.Fail(root["id"], "id", "an id must be non-empty and hold no spaces or slashes");
+    }
+    p.title = r.Str(root, "", "title", false);
+    p.category = r.Str(root, "", "category", false);
+    p.difficulty = r.Str(root, "", "difficulty", false);
+    p.summary = r.Str(root, "", "summary", false);
+    p.goal = r.Str(root, "", "goal", false);
+    p.description = r.Str(root, "", "description", false);
+    p.functional_requirements = r.StrList(root, "", "functional_requirements");
+    p.available_components = r.StrList(root, "", "available_components");
+    if (root["nfrs"].IsDefined() && !root["nfrs"].IsNull()) {
+      r.ExpectSeq(root["nfrs"], "nfrs");
+      for (size_t i = 0; i < root["nfrs"].size(); ++i) {
+        p.nfrs.push_back(ReadNfr(r, root["nfrs"][i], Reader::Index("nfrs", i)));
+      }
+    }
+    if (root["constants"].IsDefined() && !root["constants"].IsNull()) {
+      r.ExpectMap(root["constants"], "constants");
+      for (const auto& kv : root["constants"]) {
+        Constant c;
+        c.key = kv.first.as<std::string>();
+        if (!kv.second.IsScalar()) r.Fail(kv.second, "constants." + c.key, "expected a value");
+        c.text = kv.second.as<std::string>();
+        // A quoted value stays text even when it looks like a number.
+        if (kv.second.Tag() != "!") c.number = ParseScaledNumber(c.text);
+        if (!c.number && kv.second.Tag() != "!") {
+          char* end = nullptr;
+          const double d = std::strtod(c.text.c_str(), &end);
+          if (end != c.text.c_str() && *end == '\0') c.number = d;
+        }
+        if (c.number) c.text.clear();
+        p.constants.push_back(std::move(c));
+      }
+    }
+    if (root["tiers"].IsDefined() && !root["tiers"].IsNull()) {
+      r.ExpectSeq(root["tiers"], "tiers");
+      for (size_t i = 0; i < root["tiers"].size(); ++i) {
+        const std::string f = Reader::Index("tiers", i);
+        const YAML::Node tn = root["tiers"][i];
+        r.ExpectMap(tn, f);
+        r.OnlyKeys(tn, f, {"name", "checks"});
+        Tier t;
+        t.name = r.Str(tn, f, "name", true);
+        const YAML::Node checks = tn["checks"];
+        if (checks.IsDefined() && !checks.IsNull()) {
+          r.ExpectSeq(checks, Reader::Join(f, "checks"));
+          for (size_t j = 0; j < checks.size(); ++j) {
+            const std::string cf = Reader::Index(Reader::Join(f, "checks"), j);
+            r.ExpectMap(checks[j], cf);
+            r.OnlyKeys(checks[j], cf, {"kind", "type", "min", "param", "raw"});
+            TierCheck c;
+            const std::string kind = r.Str(checks[j], cf, "kind", true);
+            auto k = ParseCheckKind(kind);
+            if (!k) {
+              r.Fail(checks[j]["kind"], Reader::Join(cf, "kind"),
+                     "unknown check '" + kind +
+                         "' (expected must_include, min_count, connection_from, param_range)");
+            }
+            c.kind = *k;
+            c.raw = r.Str(checks[j], cf, "raw", false);
+            if (c.kind == CheckKind::kParamRange) {
+              c.param = r.Str(checks[j], cf, "param", true);
+              if (c.param.find('.') == std::string::npos) {
+                r.Fail(checks[j]["param"], Reader::Join(cf, "param"),
+                       "expected <type>.<parameter>, e.g. cache.hit_rate");
+              }
+            } else {
+              c.type = r.Str(checks[j], cf, "type", true);
+            }
+            if (c.kind == CheckKind::kMinCount) {
+              auto m = r.Int(checks[j], cf, "min", 0, 1000000);
+              if (!m) r.Fail(checks[j], Reader::Join(cf, "min"), "missing required field");
+              c.min_count = *m;
+            }
+            t.checks.push_back(std::move(c));
+          }
+        }
+        p.tiers.push_back(std::move(t));
+      }
+    }
+    if (root["workload"].IsDefined() && !root["workload"].IsNull()) {
+      const YAML::Node w = root["workload"];
+      r.ExpectMap(w, "workload");
+      r.OnlyKeys(w, "workload", {"rate_rps", "read_ratio", "spike_multiplier"});
+      p.workload.rate_rps = r.Num(w, "workload", "rate_rps", 1e-9, 1e15);
+      p.workload.read_ratio = r.Num(w, "workload", "read_ratio", 0.0, 1.0);
+      p.workload.spike_multiplier = r.Num(w, "workload", "spike_multiplier", 1.0, 1e6);
+    }
+    if (root["design"].IsDefined() && !root["design"].IsNull()) {
+      p.design = ReadDesign(r, root["design"]);
+    }
+  } catch (const YAML::Exception& e) {
+    throw SpecError(source, e.mark.line >= 0 ? e.mark.line + 1 : 0, "", e.msg);
+  }
+  return p;
+}
+
+Problem LoadProblemFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SpecError(path.string(), 0, "", "cannot open file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return ParseProblemYaml(buf.str(), path.string());
+}
+
+}  // namespace archload::spec

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace archload::text {
+
+// Decodes one code point at text[pos]; advances pos. Returns nullopt on malformed UTF-8.
+std::optional<char32_t> DecodeUtf8(std::string_view text, size_t& pos);
+
+void AppendUtf8(std::string& out, char32_t cp);
+
+// Pictographs and dingbats that decorate titles in the seed ("📚 Tutorial 1", "T0: 🎯 Basic").
+bool IsDecorativeSymbol(char32_t cp);
+
+// Removes decorative symbols (and the space they leave) so titles read well in a table.
+std::string StripDecorations(std::string_view text);
+
+std::string Trim(std::string_view text);
+
+}  // namespace archload::text
