@@ -1,0 +1,78 @@
+// `archload plan` and `archload check`.
+#include <fstream>
+#include <iostream>
+
+#include "common/spec/spec_yaml.h"
+#include "controller/catalog/catalog.h"
+#include "controller/cli/commands.h"
+#include "controller/planner/planner.h"
+#include "controller/planner/tier_checker.h"
+#include "controller/report/plan_report.h"
+
+namespace archload::cli {
+
+namespace {
+
+planner::Plan PlanFor(const GlobalOptions& g, const PlanCliOptions& o, spec::Problem* problem) {
+  catalog::Catalog cat(catalog::FindCatalogDir(g.catalog_flag, g.argv0));
+  *problem = catalog::LoadProblemOrDesign(o.target, cat);
+  planner::PlanOptions options;
+  options.rate_rps = o.rate;
+  options.scale = planner::ParseScale(o.scale);
+  options.headroom = o.headroom;
+  return planner::MakePlan(*problem, options);
+}
+
+}  // namespace
+
+int RunPlan(const GlobalOptions& g, const PlanCliOptions& o) {
+  if (o.format != "table" && o.format != "json") {
+    std::cerr << "error: unknown --format '" << o.format << "' (expected table or json)\n";
+    return kExitError;
+  }
+  spec::Problem problem;
+  const auto plan = PlanFor(g, o, &problem);
+  if (o.format == "json") {
+    std::cout << report::PlanToJson(plan).dump(2) << "\n";
+  } else {
+    report::PrintPlanTable(plan, std::cout);
+  }
+  if (!o.write_design.empty()) {
+    spec::Problem sized = problem;
+    sized.design = plan.sized_design;
+    std::ofstream out(o.write_design, std::ios::binary | std::ios::trunc);
+    out << spec::EmitProblemYaml(sized);
+    if (!out) {
+      std::cerr << "error: " << o.write_design << ": cannot write\n";
+      return kExitError;
+    }
+  }
+  return kExitOk;
+}
+
+int RunCheck(const GlobalOptions& g, const PlanCliOptions& o) {
+  if (o.format != "table" && o.format != "json") {
+    std::cerr << "error: unknown --format '" << o.format << "' (expected table or json)\n";
+    return kExitError;
+  }
+  spec::Problem problem;
+  const auto plan = PlanFor(g, o, &problem);
+  const spec::Design& design = o.unsized ? *problem.design : plan.sized_design;
+  const auto tiers = planner::CheckTiers(problem, design);
+  const bool pass = planner::AllPass(tiers);
+  if (o.format == "json") {
+    nlohmann::json j{{"problem", problem.id},
+                     {"design", o.unsized ? "as written" : "planned"},
+                     {"pass", pass},
+                     {"tiers", report::TiersToJson(tiers)}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "Tier checks for " << problem.id << " ("
+              << (o.unsized ? "design as written, unset counts = 1" : "planned design") << ")\n";
+    report::PrintTiers(tiers, std::cout);
+    std::cout << (pass ? "all tiers pass\n" : "some tiers fail\n");
+  }
+  return pass ? kExitOk : kExitFailed;
+}
+
+}  // namespace archload::cli

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+// Each `archload` subcommand is one function; main.cc only parses flags. Return value is the
+// process exit code: 0 ok, 1 a check or NFR failed, 2 bad input or an error.
+
+namespace archload::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitError = 2;
+
+struct GlobalOptions {
+  std::string catalog_flag;
+  const char* argv0 = nullptr;
+};
+
+int RunImportSeed(const GlobalOptions& g, const std::string& seed, const std::string& out_dir);
+
+struct ListOptions {
+  std::string category;
+  std::string difficulty;
+  std::string format = "table";
+};
+int RunProblemsList(const GlobalOptions& g, const ListOptions& o);
+int RunProblemsShow(const GlobalOptions& g, const std::string& id, const std::string& format);
+int RunProblemsStats(const GlobalOptions& g, const std::string& format);
+
+struct PlanCliOptions {
+  std::string target;  // problem id or design file
+  std::optional<double> rate;
+  std::string scale = "1";
+  double headroom = 0.2;
+  std::string format = "table";
+  std::string write_design;  // write the sized design as YAML here
+  bool unsized = false;      // check: the design as written, not as planned
+};
+int RunPlan(const GlobalOptions& g, const PlanCliOptions& o);
+int RunCheck(const GlobalOptions& g, const PlanCliOptions& o);
+
+}  // namespace archload::cli

@@ -1,0 +1,113 @@
+#include "controller/planner/latency_predictor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace archload::planner {
+
+using model::RequestClass;
+using model::StepCondition;
+using model::StepMode;
+
+LatencyPredictor::LatencyPredictor(const TrafficModel& traffic,
+                                   const std::vector<model::ComponentProfile>& profiles,
+                                   const std::vector<HopQueue>& queues, size_t samples,
+                                   uint64_t seed)
+    : traffic_(traffic), profiles_(profiles), queues_(queues) {
+  for (const auto& p : profiles) {
+    samples_s_.emplace_back();
+    for (double ms : p.samples_ms) samples_s_.back().push_back(ms / 1000.0);
+  }
+  const auto& trees = traffic.Trees();
+  if (trees.empty()) return;
+  std::vector<double> weights;
+  for (const auto& t : trees) weights.push_back(t.weight);
+  std::discrete_distribution<size_t> pick(weights.begin(), weights.end());
+  std::mt19937_64 rng(seed);
+  for (size_t i = 0; i < samples; ++i) {
+    const auto& tree = trees[pick(rng)];
+    const double ms = Sample(*tree.root, rng).seconds * 1000.0;
+    if (!std::isfinite(ms)) {
+      stable_ = false;
+      continue;
+    }
+    (tree.root->request_class == RequestClass::kRead ? read_ms_ : write_ms_).push_back(ms);
+    all_ms_.push_back(ms);
+  }
+  std::sort(read_ms_.begin(), read_ms_.end());
+  std::sort(write_ms_.begin(), write_ms_.end());
+  std::sort(all_ms_.begin(), all_ms_.end());
+}
+
+LatencyPredictor::Outcome LatencyPredictor::Sample(const HopNode& node,
+                                                   std::mt19937_64& rng) const {
+  Outcome out;
+  const auto& profile = profiles_[node.component];
+  const auto& queue = queues_[node.component];
+  const auto& cls = node.request_class == RequestClass::kRead ? profile.read : profile.write;
+  if (cls.service_ms > 0) {
+    const auto& samples_s = samples_s_[node.component];
+    out.seconds += queue.SampleWait(rng);
+    out.seconds += SampleServiceTime(rng, profile.distribution.c_str(), cls.service_ms / 1000.0,
+                                     profile.cv, samples_s.empty() ? nullptr : &samples_s);
+  }
+  // A cache-aside lookup (local_only) still answers hit or miss; it just calls nobody after.
+  const bool self_lookup = traffic_.Rules().For(node.component, node.request_class).self_lookup;
+  std::uniform_real_distribution<double> u(0, 1);
+  const bool self_miss = self_lookup ? u(rng) >= traffic_.HitRate(node.component) : true;
+  out.hit = self_lookup && !self_miss;
+  bool cache_miss = true;
+  for (const auto& sn : node.steps) {
+    const auto& step = *sn.step;
+    if (step.async) continue;
+    if (step.condition == StepCondition::kOnSelfMiss && !self_miss) continue;
+    if (step.condition == StepCondition::kOnCacheMiss && !cache_miss) continue;
+    if (step.mode == StepMode::kOneOf) {
+      double total = 0;
+      for (const auto& c : step.calls) total += c.weight;
+      double r = u(rng) * total;
+      size_t chosen = 0;
+      for (; chosen + 1 < step.calls.size(); ++chosen) {
+        if (r < step.calls[chosen].weight) break;
+        r -= step.calls[chosen].weight;
+      }
+      if (sn.children[chosen]) {
+        const Outcome o = Sample(*sn.children[chosen], rng);
+        out.seconds += o.seconds;
+        if (step.lookup) cache_miss = !o.hit;
+      }
+    } else {
+      for (const auto& child : sn.children) {
+        if (!child) continue;
+        const Outcome o = Sample(*child, rng);
+        out.seconds += o.seconds;
+        if (step.lookup) cache_miss = !o.hit;
+      }
+    }
+  }
+  return out;
+}
+
+double LatencyPredictor::PercentileMs(double percentile, std::optional<RequestClass> c) const {
+  const auto& v = !c ? all_ms_ : *c == RequestClass::kRead ? read_ms_ : write_ms_;
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const double rank = percentile / 100.0 * static_cast<double>(v.size() - 1);
+  return v[static_cast<size_t>(std::llround(rank))];
+}
+
+LatencySummary LatencyPredictor::Summary(std::optional<RequestClass> c) const {
+  const auto& v = !c ? all_ms_ : *c == RequestClass::kRead ? read_ms_ : write_ms_;
+  LatencySummary s;
+  s.stable = stable_;
+  s.samples = v.size();
+  if (v.empty()) return s;
+  s.mean_ms = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  s.p50_ms = PercentileMs(50, c);
+  s.p95_ms = PercentileMs(95, c);
+  s.p99_ms = PercentileMs(99, c);
+  s.p999_ms = PercentileMs(99.9, c);
+  return s;
+}
+
+}  // namespace archload::planner

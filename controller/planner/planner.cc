@@ -1,0 +1,252 @@
+#include "controller/planner/planner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "common/spec/nfr_parser.h"
+#include "common/spec/spec_error.h"
+#include "common/spec/spec_yaml.h"
+#include "controller/planner/tier_completion.h"
+
+namespace archload::planner {
+
+using model::RequestClass;
+using spec::Role;
+
+namespace {
+
+int CeilCount(double x) { return static_cast<int>(std::ceil(x - 1e-9)); }
+
+// The tier minimums per type ("Minimum 7 of type: app"); the largest wins across tiers.
+std::map<std::string, int> TierMinimums(const spec::Problem& p) {
+  std::map<std::string, int> mins;
+  for (const auto& t : p.tiers) {
+    for (const auto& c : t.checks) {
+      if (c.kind == spec::CheckKind::kMinCount) {
+        mins[c.type] = std::max(mins[c.type], c.min_count);
+      }
+    }
+  }
+  return mins;
+}
+
+// Read or write, when the target's label names one ("for redirects", "creates").
+std::string ClassOfLabel(const std::string& label) {
+  std::string word;
+  std::string found;
+  auto flush = [&] {
+    if (!word.empty() && found.empty()) found = spec::RequestClassForNoun(word);
+    word.clear();
+  };
+  for (char ch : label) {
+    if (std::isalpha(static_cast<unsigned char>(ch))) {
+      word.push_back(ch);
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return found;
+}
+
+HopQueue QueueFor(const GroupPlan& g) {
+  HopQueue q;
+  q.servers = g.profile.concurrency;
+  const double total = g.rate.Total();
+  if (g.count <= 0 || total <= 0 || g.role == Role::kClient) return q;
+  q.arrival_rps = total / g.count;
+  const double pr = g.rate.read / total, pw = g.rate.write / total;
+  const double sr = g.profile.read.service_ms / 1000, sw = g.profile.write.service_ms / 1000;
+  q.service_mean_s = pr * sr + pw * sw;
+  // Mixture of the two classes: E[S²] = Σ p (s² (1 + cv²)).
+  const double cv2 = g.profile.cv * g.profile.cv;
+  const double es2 = pr * sr * sr * (1 + cv2) + pw * sw * sw * (1 + cv2);
+  q.service_cv = q.service_mean_s > 0
+                     ? std::sqrt(std::max(0.0, es2 / (q.service_mean_s * q.service_mean_s) - 1))
+                     : 0;
+  return q;
+}
+
+}  // namespace
+
+Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
+  if (!problem.design || problem.design->components.empty()) {
+    throw spec::SpecError(problem.source, 0, "design", "the problem has no design to plan");
+  }
+  Plan plan;
+  spec::Design completed = *problem.design;
+  for (const auto& type : CompleteForTiers(problem, completed)) {
+    plan.warnings.push_back("the design lacks a " + type +
+                            " its tiers require: the planner added one");
+  }
+  const spec::Design& design = completed;
+  plan.problem_id = problem.id;
+  plan.title = problem.title;
+  plan.synthesized = design.synthesized;
+  plan.headroom = options.headroom;
+  plan.workload = ResolveWorkload(problem, options.rate_rps);
+  const double lambda = plan.workload.rate_rps;
+
+  std::vector<model::ComponentProfile> profiles;
+  for (const auto& c : design.components) {
+    profiles.push_back(model::ResolveProfile(c, problem));
+    if (!spec::RoleForType(c.type).known && c.role_from_type) {
+      plan.warnings.push_back("'" + c.name + "': unknown type '" + c.type + "' runs as a service");
+    }
+  }
+  TrafficModel traffic(design, profiles, plan.workload.read_ratio);
+  if (traffic.Rules().ImplicitClient()) {
+    plan.warnings.push_back("the design has no client: load enters at its entry points");
+  }
+  if (traffic.CycleCuts() > 0) {
+    plan.warnings.push_back(
+        "the design has cycles: a request never revisits a component on its path");
+  }
+
+  // Per-group load and the instance count it needs.
+  for (size_t i = 0; i < design.components.size(); ++i) {
+    const auto& c = design.components[i];
+    GroupPlan g;
+    g.name = c.name;
+    g.type = c.type;
+    g.role = c.role;
+    g.profile = profiles[i];
+    const ClassRates per_unit = traffic.TotalRate(static_cast<int>(i));
+    g.rate.read = per_unit.read * lambda;
+    g.rate.write = per_unit.write * lambda;
+    g.async_rps = traffic.AsyncRates()[i].Total() * lambda;
+    g.share = per_unit.Total();
+    g.explicit_count = c.count;
+    if (c.role != Role::kClient) {
+      if (g.profile.read.capacity_rps > 0)
+        g.instances_needed += g.rate.read / g.profile.read.capacity_rps;
+      if (g.profile.write.capacity_rps > 0)
+        g.instances_needed += g.rate.write / g.profile.write.capacity_rps;
+    }
+    g.boe_count = CeilCount(g.instances_needed);
+    g.headroom_count = CeilCount(g.instances_needed * (1 + options.headroom));
+    if (g.rate.Total() <= 0 && c.role != Role::kClient) {
+      plan.warnings.push_back("'" + c.name + "' receives no traffic under the default call rules");
+    }
+    plan.groups.push_back(g);
+  }
+
+  // Tier minimums, spread over the groups of a type in proportion to their BoE counts.
+  for (const auto& [type, min] : TierMinimums(problem)) {
+    std::vector<GroupPlan*> of_type;
+    int have = 0;
+    for (auto& g : plan.groups) {
+      if (g.type == type) {
+        of_type.push_back(&g);
+        have += std::max(1, g.headroom_count);
+      }
+    }
+    if (of_type.empty()) continue;
+    for (auto* g : of_type) {
+      const double weight = static_cast<double>(std::max(1, g->headroom_count)) / have;
+      g->tier_min = std::max(g->tier_min, CeilCount(min * weight));
+    }
+  }
+
+  for (auto& g : plan.groups) {
+    if (g.role == Role::kClient) {
+      g.count = g.explicit_count.value_or(1);
+      g.count_reason = "load generator";
+    } else if (g.explicit_count) {
+      g.count = *g.explicit_count;
+      g.count_reason = "set in the design";
+      if (g.count < g.boe_count) {
+        plan.warnings.push_back("'" + g.name + "': the design's count " + std::to_string(g.count) +
+                                " is below the BoE need of " + std::to_string(g.boe_count));
+      }
+    } else {
+      g.count = std::max({1, g.headroom_count, g.tier_min});
+      g.count_reason = g.count == g.tier_min && g.tier_min > g.headroom_count ? "tier minimum"
+                       : g.count == g.headroom_count                          ? "BoE + headroom"
+                                                                              : "at least one";
+    }
+    if (g.count > 0 && g.instances_needed > 0) {
+      g.utilization = g.instances_needed / g.count;
+      g.max_client_rps = lambda * g.count / g.instances_needed;
+    } else {
+      g.max_client_rps = std::numeric_limits<double>::infinity();
+    }
+  }
+
+  // Bottleneck: the group that saturates at the lowest client rate.
+  plan.max_throughput_rps = std::numeric_limits<double>::infinity();
+  for (const auto& g : plan.groups) {
+    if (g.max_client_rps < plan.max_throughput_rps) {
+      plan.max_throughput_rps = g.max_client_rps;
+      plan.bottleneck = g.name;
+    }
+  }
+
+  // Latency of the model at the planned load.
+  std::vector<HopQueue> queues;
+  for (auto& g : plan.groups) {
+    queues.push_back(QueueFor(g));
+    const auto& q = queues.back();
+    g.hop_wait_probability = q.WaitProbability();
+    g.hop_mean_ms = (q.MeanWait() + q.service_mean_s) * 1000;
+  }
+  LatencyPredictor predictor(traffic, profiles, queues);
+  plan.latency = predictor.Summary();
+  plan.read_latency = predictor.Summary(RequestClass::kRead);
+  plan.write_latency = predictor.Summary(RequestClass::kWrite);
+
+  for (const auto& n : problem.nfrs) {
+    if (n.kind != spec::NfrKind::kLatency || n.name != "Latency") continue;
+    for (const auto& t : n.latency) {
+      NfrPrediction p;
+      p.request_class = ClassOfLabel(t.label);
+      std::optional<RequestClass> cls;
+      if (p.request_class == "read") cls = RequestClass::kRead;
+      if (p.request_class == "write") cls = RequestClass::kWrite;
+      const auto& summary = !cls                          ? plan.latency
+                            : *cls == RequestClass::kRead ? plan.read_latency
+                                                          : plan.write_latency;
+      if (summary.samples == 0) cls.reset();
+      p.name = "P" + spec::FormatNumber(t.percentile) + " latency" +
+               (t.label.empty() ? "" : " (" + t.label + ")");
+      p.raw = n.raw;
+      p.target = t.ms;
+      p.unit = "ms";
+      p.predicted = predictor.PercentileMs(t.percentile, cls);
+      p.pass = plan.latency.stable && std::isfinite(p.predicted) && p.predicted <= t.ms;
+      plan.nfrs.push_back(p);
+    }
+  }
+  NfrPrediction tput;
+  tput.name = "throughput";
+  tput.raw = plan.workload.rate_source;
+  tput.target = lambda;
+  tput.unit = "req/s";
+  tput.predicted = plan.max_throughput_rps;
+  tput.pass = plan.max_throughput_rps >= lambda;
+  plan.nfrs.push_back(tput);
+
+  // The sized design: what `archload check` and a run use.
+  plan.sized_design = design;
+  for (size_t i = 0; i < plan.groups.size(); ++i) {
+    auto& c = plan.sized_design.components[i];
+    c.count = plan.groups[i].count;
+    if (profiles[i].hit_rate) c.hit_rate = profiles[i].hit_rate;
+    if (c.type == "stream" && !c.partitions) {
+      const auto k = problem.NumberConstant("partition_count");
+      c.partitions = k && *k >= 1 ? static_cast<int>(*k) : 16;
+    }
+  }
+
+  std::vector<int> counts;
+  for (const auto& g : plan.groups) counts.push_back(g.count);
+  plan.scale_automatic = options.scale.automatic;
+  plan.scale_divisor =
+      options.scale.automatic ? AutoDivisor(lambda, counts, options.budget) : options.scale.divisor;
+  for (auto& g : plan.groups) g.scaled_count = ScaledCount(g.count, plan.scale_divisor);
+  return plan;
+}
+
+}  // namespace archload::planner

@@ -1,0 +1,81 @@
+#pragma once
+
+// Back-of-the-envelope sizing: the traffic reaching each group, its per-instance capacity, the
+// instance count (BoE with headroom, tier minimum), predicted utilisation, bottleneck, maximum
+// throughput and latency. The same model later predicts what a run should measure.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/model/component_profile.h"
+#include "common/spec/problem.h"
+#include "controller/planner/latency_predictor.h"
+#include "controller/planner/scale.h"
+#include "controller/planner/traffic_model.h"
+#include "controller/planner/workload.h"
+
+namespace archload::planner {
+
+struct PlanOptions {
+  std::optional<double> rate_rps;  // --rate
+  ScaleSpec scale;                 // --scale
+  double headroom = 0.2;           // --headroom: spare capacity kept at the planned rate
+  MachineBudget budget = LocalMachineBudget();
+};
+
+struct GroupPlan {
+  std::string name;
+  std::string type;
+  spec::Role role = spec::Role::kService;
+  ClassRates rate;       // req/s reaching the group at full scale (sync + async)
+  double async_rps = 0;  // part of `rate` off the request path (consumers, replication)
+  double share = 0;      // rate / client rate
+  model::ComponentProfile profile;
+  double instances_needed = 0;  // instance-equivalents at 100% utilisation
+  int boe_count = 0;            // ceil(instances_needed)
+  int headroom_count = 0;       // ceil(instances_needed × (1 + headroom))
+  int tier_min = 0;             // from "Minimum N of type" (spread over groups of the type)
+  std::optional<int> explicit_count;
+  int count = 0;  // chosen, full scale
+  std::string count_reason;
+  int scaled_count = 0;
+  double utilization = 0;     // at the chosen count
+  double max_client_rps = 0;  // client rate at which this group saturates (inf if unloaded)
+  double hop_mean_ms = 0;     // queueing + service per visit at the planned load
+  double hop_wait_probability = 0;
+};
+
+struct NfrPrediction {
+  std::string name;  // "P99 latency (redirects)", "throughput"
+  std::string raw;
+  double target = 0;
+  std::string unit;  // "ms" or "req/s"
+  double predicted = 0;
+  bool pass = false;
+  std::string request_class;  // read | write | empty (all)
+};
+
+struct Plan {
+  std::string problem_id;
+  std::string title;
+  bool synthesized = false;
+  ResolvedWorkload workload;
+  double headroom = 0.2;
+  double scale_divisor = 1;
+  bool scale_automatic = false;
+  std::vector<GroupPlan> groups;
+  std::string bottleneck;
+  double max_throughput_rps = 0;
+  LatencySummary latency;
+  LatencySummary read_latency;
+  LatencySummary write_latency;
+  std::vector<NfrPrediction> nfrs;
+  spec::Design sized_design;  // counts (full scale) and hit rates filled in
+  std::vector<std::string> warnings;
+};
+
+// Throws spec::SpecError when the problem has no design.
+Plan MakePlan(const spec::Problem& problem, const PlanOptions& options);
+
+}  // namespace archload::planner

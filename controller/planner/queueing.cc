@@ -1,0 +1,73 @@
+#include "controller/planner/queueing.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace archload::planner {
+
+double ErlangC(int c, double a) {
+  if (c <= 0) return 1;
+  if (a <= 0) return 0;
+  if (a >= c) return 1;
+  // Erlang B by recursion, then C = B / (1 - ρ(1 - B)).
+  double b = 1;
+  for (int k = 1; k <= c; ++k) b = a * b / (k + a * b);
+  const double rho = a / c;
+  return b / (1 - rho * (1 - b));
+}
+
+double MmcMeanWait(int c, double lambda, double mu) {
+  if (lambda <= 0) return 0;
+  if (lambda >= c * mu) return std::numeric_limits<double>::infinity();
+  return ErlangC(c, lambda / mu) / (c * mu - lambda);
+}
+
+double HopQueue::Utilization() const {
+  if (service_mean_s <= 0) return 0;
+  return arrival_rps * service_mean_s / servers;
+}
+
+double HopQueue::WaitProbability() const {
+  if (service_mean_s <= 0) return 0;
+  return ErlangC(servers, arrival_rps * service_mean_s);
+}
+
+double HopQueue::MeanWait() const {
+  if (service_mean_s <= 0 || arrival_rps <= 0) return 0;
+  const double mm = MmcMeanWait(servers, arrival_rps, 1.0 / service_mean_s);
+  return mm * (1 + service_cv * service_cv) / 2;
+}
+
+double HopQueue::SampleWait(std::mt19937_64& rng) const {
+  const double pw = WaitProbability();
+  if (pw <= 0) return 0;
+  std::uniform_real_distribution<double> u(0, 1);
+  if (u(rng) >= pw) return 0;
+  const double conditional_mean = MeanWait() / pw;
+  if (!std::isfinite(conditional_mean)) return std::numeric_limits<double>::infinity();
+  std::exponential_distribution<double> e(1.0 / conditional_mean);
+  return e(rng);
+}
+
+double SampleServiceTime(std::mt19937_64& rng, const char* distribution, double mean_s, double cv,
+                         const std::vector<double>* samples_s) {
+  if (mean_s <= 0) return 0;
+  if (std::strcmp(distribution, "fixed") == 0) return mean_s;
+  if (std::strcmp(distribution, "exponential") == 0) {
+    std::exponential_distribution<double> e(1.0 / mean_s);
+    return e(rng);
+  }
+  if (std::strcmp(distribution, "empirical") == 0 && samples_s != nullptr && !samples_s->empty()) {
+    std::uniform_int_distribution<size_t> pick(0, samples_s->size() - 1);
+    return (*samples_s)[pick(rng)];
+  }
+  if (cv <= 0) return mean_s;
+  // Lognormal with the given mean and coefficient of variation.
+  const double sigma2 = std::log(1 + cv * cv);
+  const double mu = std::log(mean_s) - sigma2 / 2;
+  std::lognormal_distribution<double> ln(mu, std::sqrt(sigma2));
+  return ln(rng);
+}
+
+}  // namespace archload::planner

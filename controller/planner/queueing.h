@@ -1,0 +1,38 @@
+#pragma once
+
+// Queueing formulas for the BoE latency prediction: M/M/c (Erlang C) per instance, with the
+// Allen-Cunneen correction for service times that are not exponential.
+
+#include <random>
+#include <vector>
+
+namespace archload::planner {
+
+// Erlang C: probability that an arrival waits in an M/M/c queue with offered load a = λ/μ
+// (in erlangs). Numerically stable for large c. Returns 1 when a >= c (unstable).
+double ErlangC(int c, double a);
+
+// Mean waiting time in queue for M/M/c, seconds. Infinity when λ >= cμ.
+double MmcMeanWait(int c, double lambda, double mu);
+
+// One instance of a group, seen as an M/G/c queue.
+struct HopQueue {
+  int servers = 1;            // concurrency c
+  double arrival_rps = 0;     // λ at this instance
+  double service_mean_s = 0;  // mean service time (mixed over classes)
+  double service_cv = 1;      // coefficient of variation of the service time
+
+  double Utilization() const;
+  bool Stable() const { return Utilization() < 1.0; }
+  double WaitProbability() const;  // Erlang C
+  double MeanWait() const;         // Allen-Cunneen: M/M/c wait × (1 + cv²) / 2
+  // Samples a queueing delay, seconds: 0 with probability 1-C, else exponential with the mean
+  // conditional wait (the exact M/M/c shape, rescaled for cv).
+  double SampleWait(std::mt19937_64& rng) const;
+};
+
+// Samples a service time with the given mean and distribution, seconds.
+double SampleServiceTime(std::mt19937_64& rng, const char* distribution, double mean_s, double cv,
+                         const std::vector<double>* samples_s);
+
+}  // namespace archload::planner

@@ -1,0 +1,131 @@
+#include "controller/planner/workload.h"
+
+#include <vector>
+
+#include "common/spec/spec_yaml.h"
+
+namespace archload::planner {
+namespace {
+
+struct RateChoice {
+  double rate = 0;
+  std::string source;
+  std::optional<double> read_ratio;
+};
+
+std::optional<RateChoice> FromNfrs(const spec::Problem& p) {
+  // "Request Rate" lines first: "Throughput" lines often restate rates in other units.
+  std::vector<const spec::Nfr*> nfrs;
+  for (const auto& n : p.nfrs) {
+    if (n.kind == spec::NfrKind::kRate && n.name == "Request Rate") nfrs.push_back(&n);
+  }
+  for (const auto& n : p.nfrs) {
+    if (n.kind == spec::NfrKind::kRate && n.name != "Request Rate") nfrs.push_back(&n);
+  }
+  for (const auto* n : nfrs) {
+    if (n->rates.empty()) continue;
+    const std::string src = "NFR " + n->name + ": \"" + n->raw + "\"";
+    double read = 0, write = 0;
+    for (const auto& r : n->rates) {
+      if (r.label == "normal" || r.label == "target") {
+        if (r.request_class == "read") read += r.per_second;
+        if (r.request_class == "write") write += r.per_second;
+      }
+    }
+    std::optional<double> ratio;
+    if (read + write > 0) ratio = read / (read + write);
+    for (const auto& r : n->rates) {
+      if (r.label == "target") return RateChoice{r.per_second, src + " (target)", ratio};
+    }
+    for (const auto& r : n->rates) {
+      if (r.label == "normal" && r.request_class.empty())
+        return RateChoice{r.per_second, src, ratio};
+    }
+    if (read + write > 0) return RateChoice{read + write, src + " (sum of classes)", ratio};
+    for (const auto& r : n->rates) {
+      if (r.label == "normal") return RateChoice{r.per_second, src, ratio};
+    }
+    return RateChoice{n->rates.front().per_second, src + " (" + n->rates.front().label + ")",
+                      ratio};
+  }
+  return std::nullopt;
+}
+
+std::optional<RateChoice> FromConstants(const spec::Problem& p) {
+  for (const char* key : {"total_qps", "qps", "global_qps", "request_qps", "request_rate"}) {
+    if (auto v = p.NumberConstant(key); v && *v > 0) {
+      return RateChoice{*v, std::string("constant ") + key, std::nullopt};
+    }
+  }
+  auto r = p.NumberConstant("read_qps");
+  auto w = p.NumberConstant("write_qps");
+  if (r && w && *r + *w > 0) {
+    return RateChoice{*r + *w, "constants read_qps + write_qps", *r / (*r + *w)};
+  }
+  for (const auto& c : p.constants) {
+    const bool rate_key = c.key.size() > 4 && (c.key.substr(c.key.size() - 4) == "_qps" ||
+                                               c.key.substr(c.key.size() - 5) == "_rate");
+    if (rate_key && c.number && *c.number > 1 && c.key.find("hit") == std::string::npos &&
+        c.key.find("error") == std::string::npos && c.key.find("conflict") == std::string::npos) {
+      return RateChoice{*c.number, "constant " + c.key, std::nullopt};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ResolvedWorkload ResolveWorkload(const spec::Problem& p, std::optional<double> rate_override) {
+  ResolvedWorkload w;
+  std::optional<RateChoice> choice = FromNfrs(p);
+  if (!choice) choice = FromConstants(p);
+  if (rate_override) {
+    w.rate_rps = *rate_override;
+    w.rate_source = "--rate";
+  } else if (p.workload.rate_rps) {
+    w.rate_rps = *p.workload.rate_rps;
+    w.rate_source = "workload.rate_rps";
+  } else if (choice) {
+    w.rate_rps = choice->rate;
+    w.rate_source = choice->source;
+  } else {
+    w.rate_rps = kDefaultRateRps;
+    w.rate_source = "default (the problem states no per-second rate)";
+  }
+
+  auto r = p.NumberConstant("read_qps");
+  auto wq = p.NumberConstant("write_qps");
+  if (p.workload.read_ratio) {
+    w.read_ratio = *p.workload.read_ratio;
+    w.read_ratio_source = "workload.read_ratio";
+  } else if (choice && choice->read_ratio) {
+    w.read_ratio = *choice->read_ratio;
+    w.read_ratio_source = choice->source;
+  } else if (r && wq && *r + *wq > 0) {
+    w.read_ratio = *r / (*r + *wq);
+    w.read_ratio_source = "constants read_qps / write_qps";
+  } else {
+    w.read_ratio = kDefaultReadRatio;
+    w.read_ratio_source = "default 90/10";
+  }
+
+  if (p.workload.spike_multiplier) {
+    w.spike_multiplier = *p.workload.spike_multiplier;
+    w.spike_source = "workload.spike_multiplier";
+  } else if (auto s = p.NumberConstant("spike_multiplier"); s && *s >= 1) {
+    w.spike_multiplier = *s;
+    w.spike_source = "constant spike_multiplier";
+  } else {
+    for (const auto& n : p.nfrs) {
+      if (n.peak_multiplier && *n.peak_multiplier >= 1) {
+        w.spike_multiplier = *n.peak_multiplier;
+        w.spike_source = "NFR " + n.name;
+        break;
+      }
+    }
+    if (w.spike_source.empty()) w.spike_source = "default (none stated)";
+  }
+  return w;
+}
+
+}  // namespace archload::planner

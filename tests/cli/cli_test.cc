@@ -1,0 +1,173 @@
+// The CLI as a user runs it: a real process, its exit code and what it prints.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code = -1;
+  std::string out;  // stdout and stderr
+};
+
+Result RunCli(const std::string& args) {
+  if (!fs::exists(ARCHLOAD_BIN)) {
+    ADD_FAILURE() << "archload binary missing at " << ARCHLOAD_BIN << ": build it first";
+    return {};
+  }
+  const std::string cmd = std::string(ARCHLOAD_BIN) + " --catalog " + ARCHLOAD_SOURCE_DIR +
+                          "/problems " + args + " 2>&1";
+  Result r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+fs::path TempFile(const std::string& name, const std::string& content) {
+  const fs::path p = fs::temp_directory_path() / ("archload-cli-test-" + name);
+  std::ofstream(p) << content;
+  return p;
+}
+
+TEST(Cli, ProblemsListJsonHas618UniqueIds) {
+  const auto r = RunCli("problems list --format json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 618u);
+  std::set<std::string> ids;
+  for (const auto& row : j) ids.insert(row["id"].get<std::string>());
+  EXPECT_EQ(ids.size(), 618u);
+  EXPECT_TRUE(j[0].contains("latency_target"));
+  EXPECT_TRUE(j[0].contains("target_rps"));
+}
+
+TEST(Cli, ProblemsListFilters) {
+  const auto r = RunCli("problems list --category tutorial --format json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out).size(), 4u);
+}
+
+TEST(Cli, PlanTutorialBlogJson) {
+  const auto r = RunCli("plan tutorial-simple-blog --format json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  std::set<std::string> types;
+  int app = 0;
+  for (const auto& g : j["groups"]) {
+    types.insert(g["type"].get<std::string>());
+    if (g["type"] == "app") app = g["count"]["chosen"].get<int>();
+  }
+  EXPECT_GE(app, 7);
+  EXPECT_EQ(app, 8);
+  for (const char* t : {"lb", "db_primary", "db_replica"}) EXPECT_TRUE(types.count(t)) << t;
+  const double max = j["max_throughput_rps"].get<double>();
+  EXPECT_GE(max, 1000);
+  EXPECT_LE(max, 1400);
+  EXPECT_EQ(j["bottleneck"], "App Servers");
+  EXPECT_TRUE(j["latency"].contains("p99_ms"));
+}
+
+TEST(Cli, CheckPassesWhenPlannedAndNamesTheFailingTierUnsized) {
+  const auto planned = RunCli("check tutorial-simple-blog");
+  EXPECT_EQ(planned.code, 0) << planned.out;
+  EXPECT_NE(planned.out.find("all tiers pass"), std::string::npos);
+  const auto unsized = RunCli("check tutorial-simple-blog --unsized");
+  EXPECT_EQ(unsized.code, 1) << unsized.out;
+  EXPECT_NE(unsized.out.find("✗ T2: Scale to 1,000 QPS"), std::string::npos) << unsized.out;
+  EXPECT_NE(unsized.out.find("1 instance(s) of app, need 7"), std::string::npos);
+}
+
+TEST(Cli, StatsMeetTheParsingBar) {
+  const auto r = RunCli("problems stats --format json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_GE(j["parsed_latency_target_with_percentile"].get<int>(), 570);
+  EXPECT_GE(j["parsed_rate"].get<int>(), 570);
+  EXPECT_EQ(j["reference_designs"].get<int>(), 217);
+}
+
+TEST(Cli, UserDesignFilePlansAndChecks) {
+  const auto f = TempFile("design.yaml", R"(id: my-shop
+nfrs:
+  - {name: Latency, raw: "P99 < 300ms"}
+  - {name: Request Rate, raw: "2,000 req/s"}
+design:
+  components:
+    - {name: Users, type: client}
+    - {name: LB, type: lb}
+    - {name: Shop, type: app, capacity_rps: 400}
+    - {name: DB, type: db_primary}
+  connections:
+    - {from: Users, to: LB}
+    - {from: LB, to: Shop}
+    - {from: Shop, to: DB}
+)");
+  const auto r = RunCli("plan " + f.string() + " --format json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["problem"], "my-shop");
+  EXPECT_EQ(j["groups"][2]["count"]["chosen"].get<int>(), 6);  // 2000 × 1.2 / 400
+}
+
+struct BadInput {
+  std::string args;
+  std::string message;
+};
+
+TEST(Cli, BadInputExitsTwoWithAClearMessage) {
+  const auto malformed = TempFile(
+      "bad.yaml", "id: x\ndesign:\n  components:\n    - {name: a, type: app, count: -3}\n");
+  const auto dangling = TempFile("dangling.yaml",
+                                 "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  "
+                                 "connections:\n    - {from: a, to: ghost}\n");
+  const std::vector<BadInput> cases = {
+      {"plan no-such-problem", "unknown problem id 'no-such-problem'"},
+      {"plan tutorial-simple-blog --rate -5", "--rate"},
+      {"plan tutorial-simple-blog --scale 3", "--scale '3'"},
+      {"plan tutorial-simple-blog --format xml", "unknown --format"},
+      {"plan " + malformed.string(), malformed.string() + ":4: field 'design.components[0].count'"},
+      {"check " + dangling.string(), dangling.string() + ":6: field 'design.connections[0].to'"},
+      {"plan /nonexistent/design.yaml", "no such design file"},
+      {"import-seed /nonexistent/seed.txt --out /tmp/x", "cannot open seed file"},
+      {"frobnicate", "subcommand"},
+  };
+  for (const auto& c : cases) {
+    const auto r = RunCli(c.args);
+    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.out;
+    EXPECT_NE(r.out.find(c.message), std::string::npos) << c.args << "\n" << r.out;
+  }
+}
+
+TEST(Cli, ImportSeedWritesTheCatalog) {
+  const fs::path seed_dir = fs::path(ARCHLOAD_SOURCE_DIR).parent_path() / "shared" / "seed";
+  std::error_code ec;
+  fs::path seed;
+  if (fs::is_directory(seed_dir, ec)) {
+    for (const auto& e : fs::directory_iterator(seed_dir)) seed = e.path();
+  }
+  if (seed.empty()) GTEST_SKIP() << "no seed under " << seed_dir;
+  const fs::path out = fs::temp_directory_path() / "archload-cli-import";
+  fs::remove_all(out);
+  const auto r = RunCli("import-seed " + seed.string() + " --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(out)) files += e.is_regular_file();
+  EXPECT_EQ(files, 618u);
+  fs::remove_all(out);
+}
+
+}  // namespace

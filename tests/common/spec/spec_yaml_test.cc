@@ -1,0 +1,141 @@
+#include "common/spec/spec_yaml.h"
+
+#include <gtest/gtest.h>
+
+namespace archload::spec {
+namespace {
+
+const char* kDesign = R"yaml(id: my-design
+title: My design
+nfrs:
+  - {name: Latency, raw: "P99 < 150ms"}
+  - {name: Request Rate, raw: "2k req/s (1,800 reads, 200 writes)"}
+constants:
+  app_capacity_per_instance: 250
+  level: "L5"
+tiers:
+  - name: Scale
+    checks:
+      - {kind: min_count, type: app, min: 3, raw: "Minimum 3 of type: app"}
+design:
+  components:
+    - {name: Users, type: client}
+    - {name: LB, type: lb, balance: p2c}
+    - {name: App, type: app, count: 4, service_time: {distribution: exponential, mean_ms: 5}}
+    - {name: Cache, type: cache, hit_rate: 0.8}
+    - {name: DB, type: db_primary}
+  connections:
+    - {from: Users, to: LB}
+    - {from: LB, to: App}
+    - {from: App, to: Cache}
+    - {from: App, to: DB}
+)yaml";
+
+TEST(SpecYaml, LoadsAUserDesignAndParsesRawNfrs) {
+  const Problem p = ParseProblemYaml(kDesign, "my.yaml");
+  EXPECT_EQ(p.id, "my-design");
+  ASSERT_EQ(p.nfrs.size(), 2u);
+  ASSERT_EQ(p.nfrs[0].latency.size(), 1u);
+  EXPECT_DOUBLE_EQ(p.nfrs[0].latency[0].ms, 150);
+  ASSERT_EQ(p.nfrs[1].rates.size(), 3u);
+  EXPECT_EQ(p.nfrs[1].rates[1].request_class, "read");
+  ASSERT_TRUE(p.design.has_value());
+  ASSERT_EQ(p.design->components.size(), 5u);
+  EXPECT_EQ(p.design->components[2].count, 4);
+  EXPECT_EQ(p.design->components[2].service_time->distribution, "exponential");
+  EXPECT_EQ(p.design->components[1].role, Role::kProxy);
+  EXPECT_EQ(p.design->components[2].line, 17);
+  EXPECT_DOUBLE_EQ(*p.NumberConstant("app_capacity_per_instance"), 250);
+  EXPECT_EQ(p.FindConstant("level")->text, "L5");
+}
+
+TEST(SpecYaml, EmitThenLoadIsIdentity) {
+  const Problem p = ParseProblemYaml(kDesign, "my.yaml");
+  const std::string once = EmitProblemYaml(p);
+  const Problem again = ParseProblemYaml(once, "again.yaml");
+  EXPECT_EQ(EmitProblemYaml(again), once);
+}
+
+TEST(SpecYaml, QuotedNumericTextConstantStaysText) {
+  Problem p;
+  p.id = "x";
+  p.constants.push_back({"version", std::nullopt, "10"});
+  const Problem again = ParseProblemYaml(EmitProblemYaml(p), "x.yaml");
+  ASSERT_NE(again.FindConstant("version"), nullptr);
+  EXPECT_FALSE(again.FindConstant("version")->number.has_value());
+  EXPECT_EQ(again.FindConstant("version")->text, "10");
+}
+
+struct BadCase {
+  const char* name;
+  std::string yaml;
+  int line;
+  std::string field;
+  std::string message_part;
+};
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
+class SpecYamlErrors : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(SpecYamlErrors, NameFileLineAndField) {
+  const auto& c = GetParam();
+  try {
+    ParseProblemYaml(c.yaml, "bad.yaml");
+    FAIL() << "expected a SpecError";
+  } catch (const SpecError& e) {
+    EXPECT_EQ(e.file(), "bad.yaml");
+    EXPECT_EQ(e.line(), c.line) << e.what();
+    EXPECT_EQ(e.field(), c.field) << e.what();
+    EXPECT_NE(std::string(e.what()).find(c.message_part), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("bad.yaml:"), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, SpecYamlErrors,
+    ::testing::Values(
+        BadCase{"malformed", "id: x\ndesign: [unclosed\n", 3, "", "malformed YAML"},
+        BadCase{"missing_id", "title: t\n", 1, "id", "missing required field"},
+        BadCase{"unknown_top", "id: x\nfoo: 1\n", 2, "foo", "unknown field"},
+        BadCase{"negative_rate", "id: x\nworkload:\n  rate_rps: -5\n", 3, "workload.rate_rps",
+                "out of range"},
+        BadCase{"not_a_number", "id: x\nworkload:\n  rate_rps: lots\n", 3, "workload.rate_rps",
+                "expected a number"},
+        BadCase{"bad_count",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app, count: 2.5}\n", 4,
+                "design.components[0].count", "whole number"},
+        BadCase{"hit_rate_range",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: cache, hit_rate: 1.5}\n", 4,
+                "design.components[0].hit_rate", "out of range"},
+        BadCase{"typo_field",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: cache, hitrate: 0.9}\n", 4,
+                "design.components[0].hitrate", "unknown field"},
+        BadCase{"dangling_connection",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  connections:\n    "
+                "- {from: a, to: b}\n",
+                6, "design.connections[0].to", "no component is named 'b'"},
+        BadCase{"duplicate_name",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n    - {name: a, type: "
+                "lb}\n",
+                5, "design.components[1].name", "duplicate component name"},
+        BadCase{"empty_design", "id: x\ndesign:\n  components: []\n", 3, "design.components",
+                "non-empty list"},
+        BadCase{"bad_distribution",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app, service_time: "
+                "{distribution: pareto, mean_ms: 3}}\n",
+                4, "design.components[0].service_time.distribution", "unknown distribution"},
+        BadCase{"bad_role",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app, role: magic}\n", 4,
+                "design.components[0].role", "unknown role"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(SpecYaml, FormatNumberIsShortestRoundTrip) {
+  EXPECT_EQ(FormatNumber(0.9), "0.9");
+  EXPECT_EQ(FormatNumber(1000), "1000");
+  EXPECT_EQ(std::stod(FormatNumber(1.0 / 3)), 1.0 / 3);
+  EXPECT_EQ(FormatNumber(0.999), "0.999");
+}
+
+}  // namespace
+}  // namespace archload::spec

@@ -1,0 +1,121 @@
+// Whole-catalog properties: every committed problem loads, matches a fresh import of the seed,
+// plans, and (for the 217 reference designs) passes its own tiers once sized.
+#include "controller/catalog/catalog.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/spec/spec_yaml.h"
+#include "controller/catalog/seed_importer.h"
+#include "controller/planner/planner.h"
+#include "controller/planner/tier_checker.h"
+
+namespace archload::catalog {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kSource = ARCHLOAD_SOURCE_DIR;
+
+const std::vector<spec::Problem>& All() {
+  static const auto* all = new std::vector<spec::Problem>(Catalog(kSource / "problems").LoadAll());
+  return *all;
+}
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(Catalog, Holds618ProblemsWithUniqueIdsThatNameTheirFiles) {
+  const Catalog cat(kSource / "problems");
+  const auto files = cat.Files();
+  EXPECT_EQ(files.size(), 618u);
+  ASSERT_EQ(All().size(), 618u);
+  std::set<std::string> ids;
+  for (const auto& p : All()) {
+    EXPECT_TRUE(ids.insert(p.id).second) << "duplicate id " << p.id;
+    EXPECT_EQ(fs::path(p.source).stem().string(), p.id);
+    EXPECT_EQ(fs::path(p.source).parent_path().filename().string(), p.category);
+    ASSERT_TRUE(p.design.has_value()) << p.id;
+  }
+}
+
+TEST(Catalog, MatchesAFreshImportOfTheSeed) {
+  const fs::path seed_dir = kSource.parent_path() / "shared" / "seed";
+  std::vector<fs::path> seeds;
+  std::error_code ec;
+  if (fs::is_directory(seed_dir, ec)) {
+    for (const auto& e : fs::directory_iterator(seed_dir)) {
+      if (e.path().extension() == ".txt") seeds.push_back(e.path());
+    }
+  }
+  if (seeds.empty()) GTEST_SKIP() << "no seed under " << seed_dir << ": drift not checked";
+  ASSERT_EQ(seeds.size(), 1u);
+  const auto result = ImportSeed(Slurp(seeds[0]), seeds[0].string());
+  ASSERT_EQ(result.problems.size(), 618u);
+  size_t drifted = 0;
+  for (const auto& p : result.problems) {
+    const fs::path committed = kSource / "problems" / p.category / (p.id + ".yaml");
+    const std::string fresh = spec::EmitProblemYaml(p);
+    if (!fs::exists(committed) || Slurp(committed) != fresh) {
+      ADD_FAILURE() << committed << " differs from a fresh import; run: archload import-seed "
+                    << seeds[0] << " --out problems";
+      if (++drifted > 5) break;
+    }
+  }
+  EXPECT_EQ(drifted, 0u);
+  EXPECT_EQ(Catalog(kSource / "problems").Files().size(), result.problems.size());
+}
+
+TEST(Catalog, ParsesLatencyAndRateForNearlyAll) {
+  int latency = 0, rate = 0;
+  for (const auto& p : All()) {
+    bool has_latency = false, has_rate = false;
+    for (const auto& n : p.nfrs) {
+      for (const auto& t : n.latency) has_latency = has_latency || !t.percentile_assumed;
+      has_rate = has_rate || (n.kind == spec::NfrKind::kRate && !n.rates.empty());
+    }
+    latency += has_latency;
+    rate += has_rate;
+  }
+  EXPECT_GE(latency, 570);
+  EXPECT_GE(rate, 570);
+}
+
+TEST(Catalog, EveryReferenceDesignPassesItsTiersAfterSizing) {
+  int reference = 0;
+  for (const auto& p : All()) {
+    if (p.design->synthesized) continue;
+    ++reference;
+    const auto plan = planner::MakePlan(p, {});
+    const auto tiers = planner::CheckTiers(p, plan.sized_design);
+    for (const auto& t : tiers) {
+      for (const auto& c : t.checks) {
+        EXPECT_TRUE(c.pass) << p.id << ": " << t.name << ": " << c.check.raw << " — " << c.reason;
+      }
+    }
+  }
+  EXPECT_EQ(reference, 217);
+}
+
+TEST(Catalog, EveryProblemYieldsAPlan) {
+  int planned = 0;
+  for (const auto& p : All()) {
+    const auto plan = planner::MakePlan(p, {});
+    EXPECT_GT(plan.workload.rate_rps, 0) << p.id;
+    EXPECT_FALSE(plan.groups.empty()) << p.id;
+    EXPECT_GT(plan.max_throughput_rps, 0) << p.id;
+    for (const auto& g : plan.groups) EXPECT_GE(g.count, 1) << p.id << " " << g.name;
+    ++planned;
+  }
+  EXPECT_EQ(planned, 618);
+}
+
+}  // namespace
+}  // namespace archload::catalog

@@ -1,0 +1,183 @@
+#include "controller/catalog/seed_importer.h"
+
+#include <gtest/gtest.h>
+
+#include "common/spec/roles.h"
+#include "controller/catalog/design_synthesizer.h"
+
+namespace archload::catalog {
+namespace {
+
+const char* kSeed = R"(# All System Design Problems
+
+## 1. 📚 Tutorial: Tiny Blog
+
+**ID:** tiny-blog
+**Category:** tutorial
+**Difficulty:** Easy
+
+### Summary
+
+A blog
+
+### Goal
+
+Serve 1,000 requests/sec
+
+### Functional Requirements
+
+- Read posts
+- Write posts
+
+### Non-Functional Requirements
+
+- **Latency:** P99 < 200ms
+- **Request Rate:** Start: 100 req/sec, Target: 1,000 req/sec
+
+### Constants/Assumptions
+
+- **read_qps:** 900
+- **app_capacity_per_instance:** 150
+- **level:** L5
+
+### Available Components
+
+- client
+- app
+
+### Tiers/Checkpoints
+
+**T0: 🎯 Basic**
+  - Must include: app
+  - Minimum 7 of type: app
+  - Must have connection from: app
+  - Parameter range check: cache.hit_rate
+
+### Reference Solution
+
+**Components:**
+- Readers (redirect_client)
+- ALB (API) (lb)
+- App Servers (app)
+- DB (db_primary)
+
+**Connections:**
+- Readers → ALB (API)
+- ALB (API) → App Servers
+- App Servers → DB
+
+## A heading inside a problem that is not a problem
+
+---
+
+## 2. Exotic
+
+**ID:** exotic
+**Category:** new-computing
+**Difficulty:** L6-Principal
+
+### Available Components
+
+- quantum_db
+- lb
+- app
+- cache
+- queue
+- worker
+)";
+
+TEST(SeedImporter, ParsesEverySection) {
+  const auto r = ImportSeed(kSeed, "seed.md");
+  ASSERT_EQ(r.problems.size(), 2u);
+  const auto& p = r.problems[0];
+  EXPECT_EQ(p.id, "tiny-blog");
+  EXPECT_EQ(p.title, "Tutorial: Tiny Blog");
+  EXPECT_EQ(p.category, "tutorial");
+  EXPECT_EQ(p.difficulty, "Easy");
+  EXPECT_EQ(p.summary, "A blog");
+  EXPECT_EQ(p.functional_requirements.size(), 2u);
+  ASSERT_EQ(p.nfrs.size(), 2u);
+  EXPECT_EQ(p.nfrs[1].rates.back().per_second, 1000);
+  EXPECT_EQ(*p.NumberConstant("read_qps"), 900);
+  EXPECT_EQ(p.FindConstant("level")->text, "L5");
+  ASSERT_EQ(p.tiers.size(), 1u);
+  EXPECT_EQ(p.tiers[0].name, "T0: Basic");
+  ASSERT_EQ(p.tiers[0].checks.size(), 4u);
+  EXPECT_EQ(p.tiers[0].checks[1].kind, spec::CheckKind::kMinCount);
+  EXPECT_EQ(p.tiers[0].checks[1].min_count, 7);
+  EXPECT_EQ(p.tiers[0].checks[3].param, "cache.hit_rate");
+  ASSERT_TRUE(p.design.has_value());
+  EXPECT_FALSE(p.design->synthesized);
+  ASSERT_EQ(p.design->components.size(), 4u);
+  EXPECT_EQ(p.design->components[1].name, "ALB (API)");  // name with parentheses
+  EXPECT_EQ(p.design->components[1].type, "lb");
+  EXPECT_EQ(p.design->connections[0].to, "ALB (API)");
+}
+
+TEST(SeedImporter, SynthesizesAndWarnsForUnknownTypes) {
+  const auto r = ImportSeed(kSeed, "seed.md");
+  const auto& p = r.problems[1];
+  ASSERT_TRUE(p.design.has_value());
+  EXPECT_TRUE(p.design->synthesized);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("quantum_db"), std::string::npos);
+  const auto* q = p.design->Find("quantum_db");
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(q->role, spec::Role::kService);
+}
+
+TEST(SeedImporter, RepairsMojibakeInput) {
+  // "→" as the seed stores it: ‚Üí
+  std::string broken = kSeed;
+  const std::string arrow = "→", mojibake = "\xE2\x80\x9A\xC3\x9C\xC3\xAD";
+  for (size_t pos; (pos = broken.find(arrow)) != std::string::npos;) {
+    broken.replace(pos, arrow.size(), mojibake);
+  }
+  // Strip the emoji so every code point of the input is in Mac Roman.
+  for (const std::string e : {"📚 ", "🎯 "}) {
+    for (size_t pos; (pos = broken.find(e)) != std::string::npos;) broken.erase(pos, e.size());
+  }
+  const auto r = ImportSeed(broken, "seed.md");
+  ASSERT_EQ(r.problems.size(), 2u);
+  EXPECT_EQ(r.problems[0].design->connections.size(), 3u);
+}
+
+TEST(SeedImporter, DanglingConnectionNamesTheLine) {
+  std::string bad = kSeed;
+  const std::string edge = "App Servers → DB";
+  bad.replace(bad.find(edge), edge.size(), "App Servers → Nowhere");
+  try {
+    ImportSeed(bad, "seed.md");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("seed.md:57"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Nowhere"), std::string::npos);
+  }
+}
+
+TEST(DesignSynthesizer, LayersByRole) {
+  std::vector<std::string> warnings;
+  const auto d = SynthesizeDesign(
+      {"cdn", "api_gateway", "lb", "app", "cache", "db_primary", "queue", "worker"}, &warnings);
+  EXPECT_TRUE(d.synthesized);
+  EXPECT_TRUE(warnings.empty());
+  auto has = [&](const std::string& a, const std::string& b) {
+    for (const auto& c : d.connections) {
+      if (c.from == a && c.to == b) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("client", "cdn"));
+  EXPECT_TRUE(has("cdn", "lb"));
+  EXPECT_TRUE(has("lb", "api_gateway"));  // lb before gateway
+  EXPECT_TRUE(has("api_gateway", "app"));
+  EXPECT_TRUE(has("app", "cache"));
+  EXPECT_TRUE(has("app", "db_primary"));
+  EXPECT_TRUE(has("app", "queue"));
+  EXPECT_TRUE(has("queue", "worker"));
+  EXPECT_TRUE(has("worker", "db_primary"));
+  EXPECT_FALSE(has("client", "app"));
+}
+
+}  // namespace
+}  // namespace archload::catalog

@@ -1,0 +1,106 @@
+#include "controller/planner/planner.h"
+
+#include <gtest/gtest.h>
+
+#include "controller/catalog/catalog.h"
+
+namespace archload::planner {
+namespace {
+
+spec::Problem Blog() {
+  catalog::Catalog cat(std::string(ARCHLOAD_SOURCE_DIR) + "/problems");
+  return catalog::LoadProblemOrDesign("tutorial-simple-blog", cat);
+}
+
+const GroupPlan& Group(const Plan& plan, const std::string& type) {
+  for (const auto& g : plan.groups) {
+    if (g.type == type) return g;
+  }
+  throw std::runtime_error("no group of type " + type);
+}
+
+TEST(Planner, TutorialBlogMatchesTheWhiteboard) {
+  const Plan plan = MakePlan(Blog(), {});
+  EXPECT_DOUBLE_EQ(plan.workload.rate_rps, 1000);
+  EXPECT_DOUBLE_EQ(plan.workload.read_ratio, 0.9);
+  const auto& app = Group(plan, "app");
+  EXPECT_DOUBLE_EQ(app.profile.read.capacity_rps, 150);
+  EXPECT_EQ(app.boe_count, 7);       // 1000 / 150 = 6.67
+  EXPECT_EQ(app.headroom_count, 8);  // × 1.2 = 8
+  EXPECT_EQ(app.tier_min, 7);
+  EXPECT_EQ(app.count, 8);
+  EXPECT_NEAR(app.utilization, 1000.0 / 1200.0, 1e-9);
+  EXPECT_EQ(plan.bottleneck, "App Servers");
+  EXPECT_NEAR(plan.max_throughput_rps, 1200, 1e-6);
+  EXPECT_NEAR(Group(plan, "db_replica").rate.read, 900, 1e-9);
+  EXPECT_NEAR(Group(plan, "db_primary").rate.write, 100, 1e-9);
+  EXPECT_EQ(Group(plan, "lb").count, 1);
+  EXPECT_TRUE(plan.latency.stable);
+  ASSERT_FALSE(plan.nfrs.empty());
+  EXPECT_EQ(plan.nfrs.back().name, "throughput");
+  EXPECT_TRUE(plan.nfrs.back().pass);
+}
+
+TEST(Planner, RateOverrideScalesTheFleet) {
+  PlanOptions o;
+  o.rate_rps = 3000;
+  const Plan plan = MakePlan(Blog(), o);
+  EXPECT_EQ(Group(plan, "app").count, 24);  // 3000 × 1.2 / 150
+  EXPECT_EQ(plan.workload.rate_source, "--rate");
+}
+
+TEST(Planner, ScaleDividesCountsNeverBelowOne) {
+  PlanOptions o;
+  o.scale = ParseScale("1/4");
+  const Plan plan = MakePlan(Blog(), o);
+  EXPECT_EQ(Group(plan, "app").scaled_count, 2);
+  EXPECT_EQ(Group(plan, "lb").scaled_count, 1);
+  EXPECT_DOUBLE_EQ(plan.scale_divisor, 4);
+}
+
+TEST(Planner, AutoScaleFitsTheBudget) {
+  PlanOptions o;
+  o.scale = ParseScale("auto");
+  o.rate_rps = 1e7;
+  o.budget = {5000, 1000};
+  const Plan plan = MakePlan(Blog(), o);
+  EXPECT_TRUE(plan.scale_automatic);
+  EXPECT_LE(1e7 / plan.scale_divisor, 5000);
+  int instances = 0;
+  for (const auto& g : plan.groups) instances += g.scaled_count;
+  EXPECT_LE(instances, 1000);
+}
+
+TEST(Planner, SizedDesignCarriesCountsAndHitRates) {
+  const Plan plan = MakePlan(Blog(), {});
+  const auto* app = plan.sized_design.Find("App Servers");
+  ASSERT_NE(app, nullptr);
+  EXPECT_EQ(app->count, 8);
+}
+
+TEST(Scale, ParsesForms) {
+  EXPECT_DOUBLE_EQ(ParseScale("1/1000").divisor, 1000);
+  EXPECT_DOUBLE_EQ(ParseScale("0.01").divisor, 100);
+  EXPECT_DOUBLE_EQ(ParseScale("1").divisor, 1);
+  EXPECT_TRUE(ParseScale("auto").automatic);
+  EXPECT_THROW(ParseScale("2"), std::invalid_argument);
+  EXPECT_THROW(ParseScale("1/0"), std::invalid_argument);
+  EXPECT_THROW(ParseScale("fast"), std::invalid_argument);
+}
+
+TEST(Workload, FallsBackToConstantsThenDefault) {
+  spec::Problem p;
+  p.id = "x";
+  p.constants.push_back({"search_qps", 5000.0, ""});
+  auto w = ResolveWorkload(p);
+  EXPECT_DOUBLE_EQ(w.rate_rps, 5000);
+  EXPECT_EQ(w.rate_source, "constant search_qps");
+  spec::Problem empty;
+  empty.id = "y";
+  w = ResolveWorkload(empty);
+  EXPECT_DOUBLE_EQ(w.rate_rps, kDefaultRateRps);
+  EXPECT_DOUBLE_EQ(w.read_ratio, kDefaultReadRatio);
+}
+
+}  // namespace
+}  // namespace archload::planner
