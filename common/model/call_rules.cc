@@ -70,13 +70,13 @@ namespace {
 Step OneOf(const std::vector<int>& targets, RequestClass c) {
   Step s;
   s.mode = StepMode::kOneOf;
-  for (int t : targets) s.calls.push_back({t, c, 1.0, false});
+  for (int t : targets) s.calls.push_back({t, c, 1.0, 1.0, false});
   return s;
 }
 
 Step Single(int target, RequestClass c, bool local_only = false) {
   Step s;
-  s.calls.push_back({target, c, 1.0, local_only});
+  s.calls.push_back({target, c, 1.0, 1.0, local_only});
   return s;
 }
 

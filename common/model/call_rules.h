@@ -18,6 +18,7 @@ struct Call {
   int target = -1;  // index into Design::components
   RequestClass request_class = RequestClass::kRead;
   double weight = 1;        // kOneOf: relative weight
+  double probability = 1;   // the call happens with this probability (calls: scripts)
   bool local_only = false;  // cache-aside lookup/fill/invalidate: the cache calls nobody
 };
 
@@ -35,8 +36,9 @@ enum class StepCondition {
 struct Step {
   StepMode mode = StepMode::kAll;
   StepCondition condition = StepCondition::kAlways;
-  bool lookup = false;  // this step's (cache) call decides kOnCacheMiss
-  bool async = false;   // fire and forget: replication, consumer delivery; off the latency path
+  bool lookup = false;    // this step's (cache) call decides kOnCacheMiss
+  bool async = false;     // fire and forget: replication, consumer delivery; off the latency path
+  bool parallel = false;  // kAll: issue every call at once and wait for all (calls: scripts)
   std::vector<Call> calls;
 };
 

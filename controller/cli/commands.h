@@ -40,4 +40,19 @@ struct PlanCliOptions {
 int RunPlan(const GlobalOptions& g, const PlanCliOptions& o);
 int RunCheck(const GlobalOptions& g, const PlanCliOptions& o);
 
+struct RunCliOptions {
+  std::string target;
+  std::optional<double> rate;  // offered req/s; the fleet is still sized for the problem's rate
+  std::string scale = "1";
+  double headroom = 0.2;
+  std::string duration = "20s";
+  std::string profile = "constant";
+  std::string arrivals = "poisson";
+  int agents = 0;
+  uint64_t seed = 42;
+  std::string report;
+  bool quiet = false;
+};
+int RunRun(const GlobalOptions& g, const RunCliOptions& o);
+
 }  // namespace archload::cli

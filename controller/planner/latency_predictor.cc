@@ -16,8 +16,9 @@ LatencyPredictor::LatencyPredictor(const TrafficModel& traffic,
                                    uint64_t seed)
     : traffic_(traffic), profiles_(profiles), queues_(queues) {
   for (const auto& p : profiles) {
-    samples_s_.emplace_back();
-    for (double ms : p.samples_ms) samples_s_.back().push_back(ms / 1000.0);
+    samplers_.push_back(
+        {model::ServiceTimeSampler(p.distribution, p.read.service_ms, p.cv, p.samples_ms),
+         model::ServiceTimeSampler(p.distribution, p.write.service_ms, p.cv, p.samples_ms)});
   }
   const auto& trees = traffic.Trees();
   if (trees.empty()) return;
@@ -47,10 +48,9 @@ LatencyPredictor::Outcome LatencyPredictor::Sample(const HopNode& node,
   const auto& queue = queues_[node.component];
   const auto& cls = node.request_class == RequestClass::kRead ? profile.read : profile.write;
   if (cls.service_ms > 0) {
-    const auto& samples_s = samples_s_[node.component];
     out.seconds += queue.SampleWait(rng);
-    out.seconds += SampleServiceTime(rng, profile.distribution.c_str(), cls.service_ms / 1000.0,
-                                     profile.cv, samples_s.empty() ? nullptr : &samples_s);
+    out.seconds +=
+        samplers_[node.component][static_cast<int>(node.request_class)].SampleSeconds(rng);
   }
   // A cache-aside lookup (local_only) still answers hit or miss; it just calls nobody after.
   const bool self_lookup = traffic_.Rules().For(node.component, node.request_class).self_lookup;

@@ -5,6 +5,7 @@
 // sampled path respects cache hits and misses, so percentiles of mixed paths come out right
 // (an average of per-hop percentiles would not).
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -12,6 +13,7 @@
 
 #include "common/model/call_rules.h"
 #include "common/model/component_profile.h"
+#include "common/model/service_time.h"
 #include "controller/planner/queueing.h"
 #include "controller/planner/traffic_model.h"
 
@@ -49,10 +51,10 @@ class LatencyPredictor {
   const TrafficModel& traffic_;
   const std::vector<model::ComponentProfile>& profiles_;
   const std::vector<HopQueue>& queues_;
-  std::vector<std::vector<double>> samples_s_;  // empirical service times, per component
-  std::vector<double> read_ms_;                 // sorted
-  std::vector<double> write_ms_;                // sorted
-  std::vector<double> all_ms_;                  // sorted
+  std::vector<std::array<model::ServiceTimeSampler, 2>> samplers_;  // [component][class]
+  std::vector<double> read_ms_;                                     // sorted
+  std::vector<double> write_ms_;                                    // sorted
+  std::vector<double> all_ms_;                                      // sorted
   bool stable_ = true;
 };
 

@@ -57,6 +57,9 @@ HopQueue QueueFor(const GroupPlan& g) {
   const double total = g.rate.Total();
   if (g.count <= 0 || total <= 0 || g.role == Role::kClient) return q;
   q.arrival_rps = total / g.count;
+  // Callers pick instances round-robin, so each instance sees every count-th arrival of a
+  // roughly Poisson stream: Erlang-count inter-arrival times, cv² = 1 / count.
+  q.arrival_cv2 = 1.0 / g.count;
   const double pr = g.rate.read / total, pw = g.rate.write / total;
   const double sr = g.profile.read.service_ms / 1000, sw = g.profile.write.service_ms / 1000;
   q.service_mean_s = pr * sr + pw * sw;
@@ -97,6 +100,8 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
     }
   }
   TrafficModel traffic(design, profiles, plan.workload.read_ratio);
+  plan.entry_shares = traffic.EntryShares();
+  plan.implicit_client = traffic.Rules().ImplicitClient();
   if (traffic.Rules().ImplicitClient()) {
     plan.warnings.push_back("the design has no client: load enters at its entry points");
   }

@@ -72,6 +72,10 @@ struct Plan {
   LatencySummary write_latency;
   std::vector<NfrPrediction> nfrs;
   spec::Design sized_design;  // counts (full scale) and hit rates filled in
+  // Where client traffic enters, per class (from the traffic model); a design without a client
+  // gets an implicit one in front of these entries.
+  std::vector<TrafficModel::EntryShare> entry_shares;
+  bool implicit_client = false;
   std::vector<std::string> warnings;
 };
 

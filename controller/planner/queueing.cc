@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include "common/model/service_time.h"
+
 namespace archload::planner {
 
 double ErlangC(int c, double a) {
@@ -36,7 +38,7 @@ double HopQueue::WaitProbability() const {
 double HopQueue::MeanWait() const {
   if (service_mean_s <= 0 || arrival_rps <= 0) return 0;
   const double mm = MmcMeanWait(servers, arrival_rps, 1.0 / service_mean_s);
-  return mm * (1 + service_cv * service_cv) / 2;
+  return mm * (arrival_cv2 + service_cv * service_cv) / 2;
 }
 
 double HopQueue::SampleWait(std::mt19937_64& rng) const {
@@ -52,22 +54,11 @@ double HopQueue::SampleWait(std::mt19937_64& rng) const {
 
 double SampleServiceTime(std::mt19937_64& rng, const char* distribution, double mean_s, double cv,
                          const std::vector<double>* samples_s) {
-  if (mean_s <= 0) return 0;
-  if (std::strcmp(distribution, "fixed") == 0) return mean_s;
-  if (std::strcmp(distribution, "exponential") == 0) {
-    std::exponential_distribution<double> e(1.0 / mean_s);
-    return e(rng);
+  std::vector<double> samples_ms;
+  if (samples_s != nullptr) {
+    for (double s : *samples_s) samples_ms.push_back(s * 1000);
   }
-  if (std::strcmp(distribution, "empirical") == 0 && samples_s != nullptr && !samples_s->empty()) {
-    std::uniform_int_distribution<size_t> pick(0, samples_s->size() - 1);
-    return (*samples_s)[pick(rng)];
-  }
-  if (cv <= 0) return mean_s;
-  // Lognormal with the given mean and coefficient of variation.
-  const double sigma2 = std::log(1 + cv * cv);
-  const double mu = std::log(mean_s) - sigma2 / 2;
-  std::lognormal_distribution<double> ln(mu, std::sqrt(sigma2));
-  return ln(rng);
+  return model::ServiceTimeSampler(distribution, mean_s * 1000, cv, samples_ms).SampleSeconds(rng);
 }
 
 }  // namespace archload::planner

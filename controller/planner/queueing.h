@@ -21,11 +21,12 @@ struct HopQueue {
   double arrival_rps = 0;     // λ at this instance
   double service_mean_s = 0;  // mean service time (mixed over classes)
   double service_cv = 1;      // coefficient of variation of the service time
+  double arrival_cv2 = 1;     // squared cv of inter-arrival times (1: Poisson)
 
   double Utilization() const;
   bool Stable() const { return Utilization() < 1.0; }
   double WaitProbability() const;  // Erlang C
-  double MeanWait() const;         // Allen-Cunneen: M/M/c wait × (1 + cv²) / 2
+  double MeanWait() const;         // Allen-Cunneen: M/M/c wait × (ca² + cs²) / 2
   // Samples a queueing delay, seconds: 0 with probability 1-C, else exponential with the mean
   // conditional wait (the exact M/M/c shape, rescaled for cv).
   double SampleWait(std::mt19937_64& rng) const;

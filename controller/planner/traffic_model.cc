@@ -64,6 +64,20 @@ TrafficModel::TrafficModel(const spec::Design& design,
   for (const auto& t : trees_) Accumulate(*t.root, t.weight, false);
 }
 
+std::vector<TrafficModel::EntryShare> TrafficModel::EntryShares() const {
+  std::vector<EntryShare> out;
+  for (const auto& t : trees_) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const auto& e) { return e.component == t.root->component; });
+    if (it == out.end()) {
+      out.push_back({t.root->component, 0, 0});
+      it = out.end() - 1;
+    }
+    (t.root->request_class == RequestClass::kRead ? it->read : it->write) += t.weight;
+  }
+  return out;
+}
+
 double TrafficModel::HitRate(int component) const {
   return profiles_[component].hit_rate.value_or(0.0);
 }

@@ -51,6 +51,14 @@ class TrafficModel {
   ClassRates TotalRate(int component) const;
 
   const std::vector<EntryTree>& Trees() const { return trees_; }
+
+  // The share of client traffic each entry point starts, by class (sums to 1 over entries).
+  struct EntryShare {
+    int component;
+    double read;
+    double write;
+  };
+  std::vector<EntryShare> EntryShares() const;
   const model::CallRules& Rules() const { return rules_; }
   // Calls skipped because they would revisit a component already on the request's path.
   int CycleCuts() const { return cycle_cuts_; }

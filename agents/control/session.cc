@@ -1,0 +1,129 @@
+#include "agents/control/session.h"
+
+#include <grpcpp/grpcpp.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "agents/runtime/agent_runtime.h"
+#include "archload/v1/control.grpc.pb.h"
+
+namespace archload::agent {
+
+namespace {
+
+using Stream = grpc::ClientReaderWriter<v1::AgentMessage, v1::ControllerMessage>;
+
+// Serialises writes: the stats thread and the session thread both write to the stream.
+class Writer {
+ public:
+  explicit Writer(Stream* s) : stream_(s) {}
+  bool Write(const v1::AgentMessage& m) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stream_->Write(m);
+  }
+
+ private:
+  std::mutex mu_;
+  Stream* stream_;
+};
+
+}  // namespace
+
+int RunSession(const SessionOptions& o) {
+  grpc::ChannelArguments args;
+  // Keepalives make a vanished controller (host down, no FIN) visible within seconds.
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 2000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 3000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  auto channel = grpc::CreateCustomChannel(o.controller, grpc::InsecureChannelCredentials(), args);
+  auto stub = v1::Controller::NewStub(channel);
+  grpc::ClientContext ctx;
+  std::unique_ptr<Stream> stream = stub->Session(&ctx);
+  Writer writer(stream.get());
+
+  v1::AgentMessage hello;
+  hello.mutable_hello()->set_agent_id(o.agent_id);
+  hello.mutable_hello()->set_pid(static_cast<int>(getpid()));
+  hello.mutable_hello()->set_host(o.listen_host);
+  if (!writer.Write(hello)) {
+    std::cerr << "archload-agent " << o.agent_id << ": cannot reach controller " << o.controller
+              << "\n";
+    return 3;
+  }
+  v1::ControllerMessage msg;
+  if (!stream->Read(&msg) || !msg.has_assignment()) {
+    std::cerr << "archload-agent " << o.agent_id << ": no assignment from the controller\n";
+    return 3;
+  }
+  AgentRuntime runtime(o.listen_host, o.seed);
+  const v1::Assignment assignment = msg.assignment();
+  v1::AgentMessage ready;
+  for (const auto& ep : runtime.Configure(assignment)) *ready.mutable_ready()->add_endpoints() = ep;
+  if (!writer.Write(ready)) return 3;
+  if (!stream->Read(&msg) || !msg.has_start()) return 3;
+  runtime.Start(msg.start());
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop_stats = false;
+  const auto interval = std::chrono::milliseconds(static_cast<int>(
+      1000 * (assignment.stats_interval_s() > 0 ? assignment.stats_interval_s() : 1)));
+  std::thread stats([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    while (!cv.wait_for(lock, interval, [&] { return stop_stats; })) {
+      lock.unlock();
+      v1::AgentMessage m;
+      *m.mutable_stats() = runtime.Snapshot(false);
+      const bool ok = writer.Write(m);
+      lock.lock();
+      if (!ok) break;
+    }
+  });
+  auto end_stats = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop_stats = true;
+    }
+    cv.notify_all();
+    stats.join();
+  };
+
+  int code = 3;  // unless the controller says stop, the lease is lost
+  while (stream->Read(&msg)) {
+    if (!msg.has_stop()) continue;
+    runtime.StopLoad();
+    // Drain: let requests in flight finish (bounded), so their latencies are not lost.
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(static_cast<int>(1000 * msg.stop().drain_s()));
+    while (runtime.InFlight() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    end_stats();
+    v1::AgentMessage final_stats;
+    *final_stats.mutable_stats() = runtime.Snapshot(true);
+    writer.Write(final_stats);
+    v1::AgentMessage bye;
+    bye.mutable_goodbye()->set_reason("stopped");
+    writer.Write(bye);
+    stream->WritesDone();
+    code = 0;
+    break;
+  }
+  if (code != 0) {
+    std::cerr << "archload-agent " << o.agent_id << ": controller gone, stopping\n";
+    runtime.Shutdown();
+    end_stats();
+    return code;
+  }
+  runtime.Shutdown();
+  stream->Finish();
+  return 0;
+}
+
+}  // namespace archload::agent

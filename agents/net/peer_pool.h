@@ -1,0 +1,68 @@
+#pragma once
+
+// Outbound side of an agent: one persistent connection per downstream instance, shared by every
+// local instance that calls it, with request ids multiplexing the requests in flight.
+
+#include <asio.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "agents/net/connection.h"
+
+namespace archload::agent {
+
+struct EndpointAddress {
+  std::string host;
+  int port = 0;
+};
+
+class PeerPool {
+ public:
+  using ResponseHandler = std::function<void(const Frame&)>;
+
+  explicit PeerPool(asio::io_context& io) : io_(io) {}
+
+  // The endpoint table: addresses[group][instance].
+  void SetEndpoints(std::vector<std::vector<EndpointAddress>> addresses);
+  int InstanceCount(int group) const;
+
+  // Sends a request to one instance. `on_response` runs once with the response, or with a
+  // kFailed frame when the connection is lost. One-way frames take no handler.
+  void Send(int group, int instance, Frame& frame, ResponseHandler on_response);
+
+  // Requests sent and not yet answered per instance (for least-outstanding balancing).
+  int Outstanding(int group, int instance) const;
+  size_t InFlight() const { return pending_.size(); }
+
+  // Fails every pending request and closes every connection.
+  void Shutdown();
+
+ private:
+  struct Peer {
+    std::shared_ptr<Connection> conn;
+    std::vector<std::string> backlog;  // encoded frames waiting for the connection
+    bool connecting = false;
+    int outstanding = 0;
+  };
+  struct Pending {
+    ResponseHandler handler;
+    int group;
+    int instance;
+  };
+  Peer& PeerFor(int group, int instance);
+  void Connect(int group, int instance);
+  void OnResponse(const Frame& frame);
+  void FailPeer(int group, int instance);
+
+  asio::io_context& io_;
+  std::vector<std::vector<EndpointAddress>> addresses_;
+  std::vector<std::vector<Peer>> peers_;
+  std::unordered_map<uint64_t, Pending> pending_;
+  uint64_t next_id_ = 1;
+  bool shutdown_ = false;
+};
+
+}  // namespace archload::agent

@@ -1,0 +1,57 @@
+#pragma once
+
+// The agent's data plane behind a thread-safe facade: one io_context thread hosts every
+// instance and load generator; the control-plane session calls in from its own thread and each
+// call is marshalled onto the io thread.
+
+#include <asio.hpp>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "agents/runtime/fleet.h"
+#include "agents/runtime/instance.h"
+#include "agents/runtime/load_generator.h"
+#include "archload/v1/control.pb.h"
+
+namespace archload::agent {
+
+class AgentRuntime {
+ public:
+  AgentRuntime(std::string listen_host, uint64_t seed);
+  ~AgentRuntime();
+
+  // Builds the assigned instances and binds their ports; returns their endpoints.
+  std::vector<v1::Endpoint> Configure(const v1::Assignment& assignment);
+  // Wires the endpoint table and starts the load generators after start.delay_ms().
+  void Start(const v1::Start& start);
+  // Stops sending new client requests; in-flight ones go on.
+  void StopLoad();
+  size_t InFlight();
+  v1::Stats Snapshot(bool final);
+  void Shutdown();
+
+ private:
+  template <typename F>
+  auto OnIo(F f) -> decltype(f()) {
+    std::packaged_task<decltype(f())()> task(std::move(f));
+    auto result = task.get_future();
+    asio::post(io_, [&task] { task(); });
+    return result.get();
+  }
+
+  std::string host_;
+  uint64_t seed_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::unique_ptr<Fleet> fleet_;
+  v1::Assignment assignment_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+  std::vector<std::unique_ptr<LoadGenerator>> generators_;
+  int64_t start_ns_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace archload::agent

@@ -1,0 +1,88 @@
+#include "agents/runtime/fleet.h"
+
+namespace archload::agent {
+
+Fleet::Fleet(asio::io_context& io, uint64_t seed) : io_(io), timers_(io), peers_(io), rng_(seed) {}
+
+static spec::Role RoleFromProto(v1::Role r) {
+  switch (r) {
+    case v1::ROLE_CLIENT:
+      return spec::Role::kClient;
+    case v1::ROLE_PROXY:
+      return spec::Role::kProxy;
+    case v1::ROLE_EDGE_CACHE:
+      return spec::Role::kEdgeCache;
+    case v1::ROLE_CACHE:
+      return spec::Role::kCache;
+    case v1::ROLE_STORE:
+      return spec::Role::kStore;
+    case v1::ROLE_BROKER:
+      return spec::Role::kBroker;
+    case v1::ROLE_WORKER:
+      return spec::Role::kWorker;
+    default:
+      return spec::Role::kService;
+  }
+}
+
+void Fleet::Configure(const v1::Assignment& assignment) {
+  groups_.clear();
+  design_ = spec::Design{};
+  for (const auto& g : assignment.groups()) {
+    GroupRuntime rt;
+    rt.spec = g;
+    rt.role = RoleFromProto(g.role());
+    auto sampler = [](const v1::ServiceTime& st) {
+      return model::ServiceTimeSampler(
+          st.distribution(), st.mean_ms(), st.cv(),
+          std::vector<double>(st.samples_ms().begin(), st.samples_ms().end()));
+    };
+    rt.read = sampler(g.read());
+    rt.write = sampler(g.write());
+    groups_.push_back(std::move(rt));
+    spec::Component c;
+    c.name = g.name();
+    c.type = g.type();
+    c.role = RoleFromProto(g.role());
+    design_.components.push_back(std::move(c));
+  }
+  for (const auto& g : assignment.groups()) {
+    for (int d : g.downstream()) {
+      if (d >= 0 && d < assignment.groups_size()) {
+        design_.connections.push_back({g.name(), assignment.groups(d).name(), 0});
+      }
+    }
+  }
+  rules_ = std::make_unique<model::CallRules>(design_);
+}
+
+int Fleet::ChooseInstance(int target, const std::string& balance) {
+  const int n = peers_.InstanceCount(target);
+  if (n <= 1) return 0;
+  auto& g = groups_[target];
+  if (balance == "p2c") {
+    // Power of two choices: two random instances, the one with fewer requests outstanding.
+    std::uniform_int_distribution<int> pick(0, n - 1);
+    const int a = pick(rng_);
+    int b = pick(rng_);
+    if (b == a) b = (a + 1) % n;
+    return peers_.Outstanding(target, a) <= peers_.Outstanding(target, b) ? a : b;
+  }
+  if (balance == "least_outstanding") {
+    // Scan from the round-robin cursor so ties spread instead of piling on instance 0.
+    int best = -1, best_load = 0;
+    for (int k = 0; k < n; ++k) {
+      const int i = static_cast<int>((g.next_instance + k) % n);
+      const int load = peers_.Outstanding(target, i);
+      if (best < 0 || load < best_load) {
+        best = i;
+        best_load = load;
+      }
+    }
+    ++g.next_instance;
+    return best;
+  }
+  return static_cast<int>(g.next_instance++ % n);
+}
+
+}  // namespace archload::agent

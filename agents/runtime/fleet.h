@@ -1,0 +1,94 @@
+#pragma once
+
+// What one agent process knows about the run: every group's spec and rules, the endpoint table,
+// the shared timer queue and peer pool, and this agent's counters per group. Everything runs on
+// the agent's single io_context thread, so nothing here is locked.
+
+#include <asio.hpp>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "agents/core/timer_queue.h"
+#include "agents/net/peer_pool.h"
+#include "archload/v1/control.pb.h"
+#include "common/model/call_rules.h"
+#include "common/model/service_time.h"
+#include "common/spec/problem.h"
+#include "common/stats/histogram.h"
+
+namespace archload::agent {
+
+struct GroupCounters {
+  uint64_t received = 0;
+  uint64_t completed = 0;
+  uint64_t rejected = 0;
+  uint64_t failed = 0;
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t busy_ns = 0;
+  uint64_t published = 0;
+  uint64_t consumed = 0;
+  int64_t queue_depth = 0;
+  int64_t broker_depth = 0;
+  stats::Histogram sojourn_ns;
+  stats::Histogram async_ns;
+};
+
+struct ClientCounters {
+  uint64_t offered = 0;
+  uint64_t sent = 0;
+  uint64_t dropped = 0;
+  uint64_t ok = 0;
+  uint64_t errors = 0;
+  uint64_t max_send_lag_ns = 0;
+  stats::Histogram read_ns;
+  stats::Histogram write_ns;
+};
+
+struct GroupRuntime {
+  v1::GroupSpec spec;
+  spec::Role role = spec::Role::kService;
+  model::ServiceTimeSampler read;
+  model::ServiceTimeSampler write;
+  GroupCounters counters;
+  uint64_t next_instance = 0;  // round-robin cursor when this group is a call target
+};
+
+class Fleet {
+ public:
+  explicit Fleet(asio::io_context& io, uint64_t seed);
+
+  // Builds groups and call rules from the assignment's group specs.
+  void Configure(const v1::Assignment& assignment);
+
+  asio::io_context& io() { return io_; }
+  TimerQueue& timers() { return timers_; }
+  PeerPool& peers() { return peers_; }
+  std::mt19937_64& rng() { return rng_; }
+  const model::CallRules& rules() const { return *rules_; }
+  GroupRuntime& group(int g) { return groups_[g]; }
+  size_t group_count() const { return groups_.size(); }
+  ClientCounters& client() { return client_; }
+  bool stopping() const { return stopping_; }
+  void set_stopping() { stopping_ = true; }
+
+  // Picks the instance of `target` a call goes to, by the caller's balancing policy.
+  int ChooseInstance(int target, const std::string& balance);
+
+  static int64_t NowNs() { return TimerQueue::NowNs(); }
+
+ private:
+  asio::io_context& io_;
+  TimerQueue timers_;
+  PeerPool peers_;
+  std::mt19937_64 rng_;
+  std::vector<GroupRuntime> groups_;
+  spec::Design design_;  // the shape CallRules needs: names, types, roles, connections
+  std::unique_ptr<model::CallRules> rules_;
+  ClientCounters client_;
+  bool stopping_ = false;
+};
+
+}  // namespace archload::agent

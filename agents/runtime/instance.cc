@@ -1,0 +1,185 @@
+#include "agents/runtime/instance.h"
+
+#include "agents/runtime/task.h"
+
+namespace archload::agent {
+
+using spec::Role;
+
+Instance::Instance(Fleet& fleet, int group, int index)
+    : fleet_(fleet), group_(group), index_(index), acceptor_(fleet.io()) {
+  auto& g = fleet_.group(group_);
+  if (g.role == Role::kBroker) {
+    for (int d : g.spec.downstream()) {
+      auto& consumer = fleet_.group(d);
+      // Each consumer instance may hold its concurrency plus its queue; the broker keeps the
+      // rest, which is what its depth measures.
+      const int per =
+          std::max(1, consumer.spec.concurrency()) + std::max(0, consumer.spec.queue_limit());
+      const int brokers = std::max(1, g.spec.count());
+      consumers_.push_back(
+          {d, std::max(1, per * std::max(1, consumer.spec.count()) / brokers), 0, {}});
+    }
+  }
+}
+
+int Instance::Listen(const std::string& host) {
+  const asio::ip::tcp::endpoint ep(asio::ip::make_address(host), 0);
+  acceptor_.open(ep.protocol());
+  acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  acceptor_.bind(ep);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  Accept();
+  return acceptor_.local_endpoint().port();
+}
+
+void Instance::Close() {
+  asio::error_code ec;
+  acceptor_.close(ec);
+  for (auto& w : conns_) {
+    if (auto c = w.lock()) c->Close();
+  }
+}
+
+void Instance::Accept() {
+  acceptor_.async_accept([this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+    if (ec) return;  // closed
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    std::weak_ptr<Connection> weak = conn;
+    conn->Start(
+        [this, weak](Frame& f) {
+          if (auto c = weak.lock()) OnRequest(c, f);
+        },
+        nullptr);
+    conns_.push_back(conn);
+    Accept();
+  });
+}
+
+void Instance::OnRequest(const std::shared_ptr<Connection>& conn, const Frame& frame) {
+  if (frame.kind != FrameKind::kRequest) return;
+  auto& g = fleet_.group(group_);
+  ++g.counters.received;
+  auto w = std::make_shared<Waiting>(Waiting{conn, frame, Fleet::NowNs()});
+  w->frame.AddHop(static_cast<uint16_t>(group_), static_cast<uint16_t>(index_), w->arrive_ns);
+  if (in_service_ < std::max(1, g.spec.concurrency())) {
+    StartService(std::move(w));
+  } else if (static_cast<int>(queue_.size()) < g.spec.queue_limit()) {
+    queue_.push_back(std::move(w));
+    g.counters.queue_depth = static_cast<int64_t>(queue_.size());
+  } else {
+    ++g.counters.rejected;
+    Respond(*w, FrameStatus::kRejected, false, w->frame);
+  }
+}
+
+void Instance::StartService(std::shared_ptr<Waiting> w) {
+  auto& g = fleet_.group(group_);
+  ++in_service_;
+  const auto& sampler = w->frame.request_class == 0 ? g.read : g.write;
+  const int64_t service_ns = sampler.SampleNs(fleet_.rng());
+  fleet_.timers().ScheduleAfter(
+      service_ns, [this, w = std::move(w), service_ns] { OnServiceDone(w, service_ns); });
+}
+
+void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_ns) {
+  auto& g = fleet_.group(group_);
+  --in_service_;
+  g.counters.busy_ns += static_cast<uint64_t>(service_ns);
+  const int64_t now = Fleet::NowNs();
+  g.counters.sojourn_ns.Record(static_cast<uint64_t>(std::max<int64_t>(0, now - w->arrive_ns)));
+  if (!queue_.empty()) {
+    auto next = std::move(queue_.front());
+    queue_.pop_front();
+    g.counters.queue_depth = static_cast<int64_t>(queue_.size());
+    StartService(std::move(next));
+  }
+
+  if (g.role == Role::kBroker) {
+    // Acknowledged once appended; consumers get it later.
+    ++g.counters.completed;
+    ++g.counters.published;
+    Respond(*w, FrameStatus::kOk, false, w->frame);
+    Frame message = w->frame;
+    message.origin_ns = w->arrive_ns;  // async latency runs from the publish
+    message.trace_len = 0;
+    Publish(message);
+    return;
+  }
+
+  const auto cls = static_cast<model::RequestClass>(w->frame.request_class);
+  bool self_miss = true;
+  if (fleet_.rules().For(group_, cls).self_lookup) {
+    std::uniform_real_distribution<double> u(0, 1);
+    self_miss = u(fleet_.rng()) >= g.spec.hit_rate();
+    ++(self_miss ? g.counters.misses : g.counters.hits);
+  }
+  const bool delivery = w->frame.flags & kFlagDelivery;
+  auto task = std::make_shared<Task>(
+      fleet_, group_, w->frame, self_miss,
+      [this, w, self_miss, delivery](FrameStatus status, const Frame& trace) {
+        auto& gr = fleet_.group(group_);
+        if (status == FrameStatus::kOk) {
+          ++gr.counters.completed;
+        } else {
+          ++gr.counters.failed;
+        }
+        if (delivery) {
+          ++gr.counters.consumed;
+          gr.counters.async_ns.Record(
+              static_cast<uint64_t>(std::max<int64_t>(0, Fleet::NowNs() - w->frame.origin_ns)));
+        }
+        Respond(*w, status, !self_miss, trace);
+      });
+  task->Run();
+}
+
+void Instance::Respond(const Waiting& w, FrameStatus status, bool hit, const Frame& trace) {
+  if (w.frame.flags & kFlagOneWay) return;
+  auto conn = w.conn.lock();
+  if (!conn) return;
+  Frame r = trace;
+  r.kind = FrameKind::kResponse;
+  r.status = status;
+  r.hit = hit;
+  r.request_id = w.frame.request_id;
+  r.origin_ns = w.frame.origin_ns;
+  conn->Send(r);
+}
+
+void Instance::Publish(const Frame& message) {
+  auto& g = fleet_.group(group_);
+  for (auto& cg : consumers_) {
+    cg.backlog.push_back(message);
+    ++g.counters.broker_depth;
+    Pump(cg);
+  }
+}
+
+void Instance::Pump(ConsumerGroup& cg) {
+  auto& g = fleet_.group(group_);
+  while (cg.inflight < cg.credit && !cg.backlog.empty() && !fleet_.stopping()) {
+    Frame out = cg.backlog.front();
+    cg.backlog.pop_front();
+    --g.counters.broker_depth;
+    ++cg.inflight;
+    out.kind = FrameKind::kRequest;
+    out.request_class = static_cast<uint8_t>(model::RequestClass::kWrite);
+    out.flags = kFlagDelivery;
+    const int instance = fleet_.ChooseInstance(cg.group, "round_robin");
+    ConsumerGroup* cgp = &cg;
+    fleet_.peers().Send(cg.group, instance, out, [this, cgp, out](const Frame& reply) {
+      --cgp->inflight;
+      if (reply.status == FrameStatus::kRejected) {
+        // The consumer had no room after all: keep the message and try again.
+        cgp->backlog.push_front(out);
+        ++fleet_.group(group_).counters.broker_depth;
+        fleet_.timers().ScheduleAfter(1000000, [this, cgp] { Pump(*cgp); });  // back off 1 ms
+        return;
+      }
+      Pump(*cgp);
+    });
+  }
+}
+
+}  // namespace archload::agent

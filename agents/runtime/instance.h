@@ -1,0 +1,61 @@
+#pragma once
+
+// One emulated component instance: its own listening port, `concurrency` requests in service at
+// once, a bounded FIFO queue behind them (full -> reject), an emulated service time per request
+// (a timer, not CPU), then the behaviour's downstream calls. Brokers also hold messages and feed
+// each consumer group with flow control.
+
+#include <asio.hpp>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agents/net/connection.h"
+#include "agents/runtime/fleet.h"
+
+namespace archload::agent {
+
+class Instance {
+ public:
+  Instance(Fleet& fleet, int group, int index);
+
+  // Binds host:0 and starts accepting; returns the port.
+  int Listen(const std::string& host);
+  void Close();
+
+  int group() const { return group_; }
+  int index() const { return index_; }
+
+ private:
+  struct Waiting {
+    std::weak_ptr<Connection> conn;
+    Frame frame;
+    int64_t arrive_ns;
+  };
+  struct ConsumerGroup {
+    int group;
+    int credit;  // deliveries in flight at most: the consumers' capacity to hold work
+    int inflight = 0;
+    std::deque<Frame> backlog;
+  };
+
+  void Accept();
+  void OnRequest(const std::shared_ptr<Connection>& conn, const Frame& frame);
+  void StartService(std::shared_ptr<Waiting> w);
+  void OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_ns);
+  void Respond(const Waiting& w, FrameStatus status, bool hit, const Frame& trace);
+  void Publish(const Frame& message);
+  void Pump(ConsumerGroup& cg);
+
+  Fleet& fleet_;
+  int group_;
+  int index_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::vector<std::weak_ptr<Connection>> conns_;
+  std::deque<std::shared_ptr<Waiting>> queue_;
+  int in_service_ = 0;
+  std::vector<ConsumerGroup> consumers_;  // brokers only
+};
+
+}  // namespace archload::agent

@@ -1,0 +1,87 @@
+#include "agents/runtime/load_generator.h"
+
+#include <cmath>
+
+#include "agents/runtime/task.h"
+
+namespace archload::agent {
+
+namespace {
+// Requests in flight per agent before new arrivals are dropped (and counted): bounds memory when
+// the emulated system stops answering.
+constexpr size_t kMaxInFlight = 200000;
+// Arrivals sent per wake-up when the generator has fallen behind.
+constexpr int kMaxBatch = 256;
+}  // namespace
+
+LoadGenerator::LoadGenerator(Fleet& fleet, int group, int index, RateProfile profile,
+                             double read_ratio, uint64_t seed)
+    : fleet_(fleet),
+      group_(group),
+      index_(index),
+      schedule_(std::move(profile), seed),
+      read_ratio_(read_ratio),
+      rng_(seed ^ 0x9E3779B97F4A7C15ULL) {}
+
+void LoadGenerator::Start(int64_t start_ns) {
+  start_ns_ = start_ns;
+  ScheduleNext();
+}
+
+void LoadGenerator::ScheduleNext() {
+  const double t = schedule_.Next();
+  if (!std::isfinite(t) || stopped_) return;
+  next_ns_ = start_ns_ + static_cast<int64_t>(t * 1e9);
+  fleet_.timers().ScheduleAt(next_ns_, [this] { Fire(); });
+}
+
+void LoadGenerator::Fire() {
+  if (stopped_ || fleet_.stopping()) return;
+  // Send every arrival that is due; a late wake-up sends the backlog at once but each request
+  // keeps its own intended time.
+  for (int i = 0; i < kMaxBatch; ++i) {
+    SendOne(next_ns_);
+    const double t = schedule_.Next();
+    if (!std::isfinite(t)) return;
+    next_ns_ = start_ns_ + static_cast<int64_t>(t * 1e9);
+    if (next_ns_ > Fleet::NowNs()) break;
+  }
+  fleet_.timers().ScheduleAt(next_ns_, [this] { Fire(); });
+}
+
+void LoadGenerator::SendOne(int64_t intended_ns) {
+  auto& c = fleet_.client();
+  ++c.offered;
+  const int64_t now = Fleet::NowNs();
+  if (now > intended_ns) {
+    c.max_send_lag_ns =
+        std::max<uint64_t>(c.max_send_lag_ns, static_cast<uint64_t>(now - intended_ns));
+  }
+  if (fleet_.peers().InFlight() >= kMaxInFlight) {
+    ++c.dropped;
+    return;
+  }
+  ++c.sent;
+  Frame f;
+  f.kind = FrameKind::kRequest;
+  std::uniform_real_distribution<double> u(0, 1);
+  f.request_class = u(rng_) < read_ratio_ ? 0 : 1;
+  f.origin_ns = intended_ns;
+  f.AddHop(static_cast<uint16_t>(group_), static_cast<uint16_t>(index_), now);
+  const bool read = f.request_class == 0;
+  auto task = std::make_shared<Task>(
+      fleet_, group_, f, true, [this, intended_ns, read](FrameStatus status, const Frame&) {
+        auto& cc = fleet_.client();
+        if (status != FrameStatus::kOk) {
+          ++cc.errors;
+          return;
+        }
+        ++cc.ok;
+        const auto latency =
+            static_cast<uint64_t>(std::max<int64_t>(0, Fleet::NowNs() - intended_ns));
+        (read ? cc.read_ns : cc.write_ns).Record(latency);
+      });
+  task->Run();
+}
+
+}  // namespace archload::agent

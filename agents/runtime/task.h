@@ -1,0 +1,47 @@
+#pragma once
+
+// Runs one request's behaviour at one instance: the steps of its call rules, each call to a
+// downstream instance in turn (or all at once for a parallel step), then reports how it ended.
+// A failed or rejected call fails the request; the remaining steps are skipped.
+
+#include <functional>
+#include <memory>
+
+#include "agents/net/frame.h"
+#include "agents/runtime/fleet.h"
+
+namespace archload::agent {
+
+inline constexpr uint8_t kFlagDelivery = 4;  // a broker delivering a message to a consumer
+
+class Task : public std::enable_shared_from_this<Task> {
+ public:
+  // `trace` is the response's trace: the request's hops plus what downstream calls added.
+  using Done = std::function<void(FrameStatus status, const Frame& trace)>;
+
+  // self_miss: whether this component's own lookup missed (caches, CDNs); true otherwise.
+  Task(Fleet& fleet, int group, const Frame& request, bool self_miss, Done done);
+
+  void Run() { Next(); }
+
+ private:
+  void Next();
+  void Issue(const model::Call& call, bool async, std::function<void(const Frame&)> on_reply);
+  void OnReply(const model::Step& step, const Frame& reply);
+  void Finish(FrameStatus status);
+
+  Fleet& fleet_;
+  int group_;
+  const model::Behaviour& behaviour_;
+  Frame frame_;
+  bool self_miss_;
+  bool cache_miss_ = true;
+  size_t step_ = 0;
+  size_t call_ = 0;
+  int waiting_ = 0;  // parallel calls outstanding
+  bool failed_ = false;
+  bool done_called_ = false;
+  Done done_;
+};
+
+}  // namespace archload::agent

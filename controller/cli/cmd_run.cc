@@ -1,0 +1,97 @@
+// `archload run`: plan, emulate, measure, judge.
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "common/spec/spec_yaml.h"
+#include "controller/catalog/catalog.h"
+#include "controller/cli/commands.h"
+#include "controller/report/run_report.h"
+#include "controller/run/runner.h"
+
+namespace archload::cli {
+
+namespace {
+
+// "20s", "1m", "500ms", "20" (seconds).
+double ParseDuration(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  const std::string unit = end ? std::string(end) : "";
+  double s = -1;
+  if (end != text.c_str()) {
+    if (unit.empty() || unit == "s")
+      s = v;
+    else if (unit == "ms")
+      s = v / 1000;
+    else if (unit == "m" || unit == "min")
+      s = v * 60;
+  }
+  if (!(s > 0) || s > 24 * 3600) {
+    throw std::invalid_argument("--duration '" + text + "': expected e.g. 20s, 500ms, 2m");
+  }
+  return s;
+}
+
+}  // namespace
+
+int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
+  catalog::Catalog cat(catalog::FindCatalogDir(g.catalog_flag, g.argv0));
+  const spec::Problem problem = catalog::LoadProblemOrDesign(o.target, cat);
+  if (o.profile != "constant" && o.profile != "ramp" && o.profile != "step" &&
+      o.profile != "spike") {
+    std::cerr << "error: --profile '" << o.profile << "': expected constant, ramp, step or spike\n";
+    return kExitError;
+  }
+  if (o.arrivals != "poisson" && o.arrivals != "constant") {
+    std::cerr << "error: --arrivals '" << o.arrivals << "': expected poisson or constant\n";
+    return kExitError;
+  }
+  const double duration = ParseDuration(o.duration);
+
+  // Size the fleet for the problem's rate; --rate changes only what is offered to it.
+  planner::PlanOptions popts;
+  popts.scale = planner::ParseScale(o.scale);
+  popts.headroom = o.headroom;
+  const planner::Plan plan = planner::MakePlan(problem, popts);
+  const double offered = o.rate.value_or(plan.workload.rate_rps);
+
+  // The BoE prediction for exactly what runs: the scaled fleet at the scaled offered rate.
+  spec::Problem as_run = problem;
+  as_run.design = plan.sized_design;
+  for (size_t i = 0; i < plan.groups.size(); ++i) {
+    as_run.design->components[i].count = plan.groups[i].scaled_count;
+  }
+  planner::PlanOptions same;
+  same.rate_rps = offered / plan.scale_divisor;
+  same.headroom = o.headroom;
+  const planner::Plan prediction = planner::MakePlan(as_run, same);
+
+  run::RunnerOptions ro;
+  ro.run.offered_rps = offered;
+  ro.run.duration_s = duration;
+  ro.run.profile = o.profile;
+  ro.run.poisson = o.arrivals == "poisson";
+  ro.run.seed = o.seed;
+  ro.agents = o.agents;
+  ro.progress = !o.quiet;
+  std::cerr << "archload run " << problem.id << ": "
+            << (ro.agents > 0 ? ro.agents : static_cast<int>(std::thread::hardware_concurrency()))
+            << " agents, scale " << planner::FormatScale(plan.scale_divisor) << ", offering "
+            << offered / plan.scale_divisor << " req/s for " << duration << " s\n";
+  run::RunResult result = run::Run(problem, plan, ro, std::cerr);
+  run::Judge(result, problem, prediction);
+  report::PrintRun(result, prediction, std::cout);
+  if (!o.report.empty()) {
+    std::ofstream out(o.report, std::ios::binary | std::ios::trunc);
+    out << report::RunToJson(result, prediction).dump(2) << "\n";
+    if (!out) {
+      std::cerr << "error: " << o.report << ": cannot write the report\n";
+      return kExitError;
+    }
+  }
+  if (!result.complete) return kExitError;
+  return run::AllPass(result) ? kExitOk : kExitFailed;
+}
+
+}  // namespace archload::cli

@@ -1,0 +1,144 @@
+#include "controller/report/run_report.h"
+
+#include <cmath>
+
+#include "common/spec/spec_yaml.h"
+#include "controller/planner/scale.h"
+#include "controller/report/table.h"
+
+namespace archload::report {
+
+namespace {
+
+nlohmann::json Opt(const std::optional<double>& v) {
+  if (!v || !std::isfinite(*v)) return nullptr;
+  return *v;
+}
+
+std::string Figure(const std::string& unit, std::optional<double> v) {
+  if (!v) return "-";
+  if (unit == "ms") return Ms(*v);
+  if (unit == "req/s") return HumanRate(*v) + " req/s";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.5g", *v);
+  return buf;
+}
+
+nlohmann::json LatencyJson(const stats::Histogram& h) {
+  const auto f = run::FiguresOf(h);
+  return {{"count", f.count}, {"mean", f.mean_ms}, {"p50", f.p50_ms},
+          {"p95", f.p95_ms},  {"p99", f.p99_ms},   {"p999", f.p999_ms}};
+}
+
+}  // namespace
+
+nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& prediction) {
+  nlohmann::json j;
+  j["problem"] = r.problem;
+  j["scale"] = planner::FormatScale(r.divisor);
+  j["scale_divisor"] = r.divisor;
+  j["duration_s"] = r.duration_s;
+  j["offered_rps"] = r.offered_rps;
+  j["achieved_rps"] = r.achieved_rps;
+  j["requests"] = {{"offered", r.offered},
+                   {"sent", r.sent},
+                   {"ok", r.ok},
+                   {"errors", r.errors},
+                   {"dropped", r.dropped}};
+  j["max_send_lag_ms"] = r.max_send_lag_ns / 1e6;
+  j["latency_ms"] = LatencyJson(r.all_ns);
+  j["latency_ms"]["read"] = LatencyJson(r.read_ns);
+  j["latency_ms"]["write"] = LatencyJson(r.write_ns);
+  j["predicted_latency_ms"] = {
+      {"mean", prediction.latency.mean_ms}, {"p50", prediction.latency.p50_ms},
+      {"p95", prediction.latency.p95_ms},   {"p99", prediction.latency.p99_ms},
+      {"p999", prediction.latency.p999_ms}, {"stable", prediction.latency.stable}};
+  j["error_rate"] = r.error_rate;
+  auto& nfr = j["nfr"] = nlohmann::json::array();
+  for (const auto& v : r.nfrs) {
+    nfr.push_back({{"name", v.name},
+                   {"raw", v.raw},
+                   {"unit", v.unit},
+                   {"target", v.target},
+                   {"boe", Opt(v.boe)},
+                   {"measured", Opt(v.measured)},
+                   {"pass", v.pass}});
+  }
+  auto& comps = j["components"] = nlohmann::json::array();
+  for (size_t i = 0; i < r.groups.size(); ++i) {
+    const auto& g = r.groups[i];
+    const auto f = run::FiguresOf(g.sojourn_ns);
+    nlohmann::json c{{"name", g.name},
+                     {"type", g.type},
+                     {"role", g.role},
+                     {"count", g.count},
+                     {"rps", g.rps},
+                     {"utilization", g.utilization},
+                     {"p50_ms", f.p50_ms},
+                     {"p99_ms", f.p99_ms},
+                     {"rejected", g.rejected},
+                     {"failed", g.failed},
+                     {"hit_ratio", Opt(g.hit_ratio)}};
+    if (i < prediction.groups.size()) c["predicted_utilization"] = prediction.groups[i].utilization;
+    if (g.role == "broker") {
+      c["published"] = g.published;
+      c["broker_depth"] = g.broker_depth;
+    }
+    if (g.consumed > 0) {
+      c["consumed"] = g.consumed;
+      c["async_p99_ms"] = run::FiguresOf(g.async_ns).p99_ms;
+    }
+    comps.push_back(c);
+  }
+  j["bottleneck"] = r.bottleneck;
+  j["bottleneck_reason"] = r.bottleneck_reason;
+  j["pass"] = run::AllPass(r);
+  j["complete"] = r.complete;
+  j["warnings"] = r.warnings;
+  return j;
+}
+
+void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ostream& out) {
+  const auto all = run::FiguresOf(r.all_ns);
+  out << "\nRun of " << r.problem << " at scale " << planner::FormatScale(r.divisor) << ": "
+      << spec::FormatNumber(r.duration_s) << " s, offered " << HumanRate(r.offered_rps)
+      << " req/s, achieved " << HumanRate(r.achieved_rps) << " req/s, errors "
+      << Percent(r.error_rate) << "\n";
+  out << "Latency measured: p50 " << Ms(all.p50_ms) << ", p95 " << Ms(all.p95_ms) << ", p99 "
+      << Ms(all.p99_ms) << ", p99.9 " << Ms(all.p999_ms) << "   (BoE: ";
+  if (prediction.latency.stable) {
+    out << "p50 " << Ms(prediction.latency.p50_ms) << ", p99 " << Ms(prediction.latency.p99_ms);
+  } else {
+    out << "overload: queues grow without bound";
+  }
+  out << ")\n\n";
+  Table v({"NFR", "target", "BoE", "measured", "verdict"}, {false, true, true, true, false});
+  for (const auto& n : r.nfrs) {
+    v.AddRow({n.name, Figure(n.unit, n.target), Figure(n.unit, n.boe), Figure(n.unit, n.measured),
+              n.pass ? "✓ pass" : "✗ FAIL"});
+  }
+  v.Print(out);
+  out << "\n";
+  Table c({"group", "type", "inst", "req/s", "util", "BoE util", "p50", "p99", "rejected",
+           "hit ratio", "depth"},
+          {false, false, true, true, true, true, true, true, true, true, true});
+  for (size_t i = 0; i < r.groups.size(); ++i) {
+    const auto& g = r.groups[i];
+    const bool client = g.role == "client";
+    const auto f = run::FiguresOf(g.sojourn_ns);
+    c.AddRow(
+        {g.name, g.type, std::to_string(g.count), client ? "-" : HumanRate(g.rps),
+         client ? "-" : Percent(g.utilization),
+         client || i >= prediction.groups.size() ? "-" : Percent(prediction.groups[i].utilization),
+         client ? "-" : Ms(f.p50_ms), client ? "-" : Ms(f.p99_ms), std::to_string(g.rejected),
+         g.hit_ratio ? Percent(*g.hit_ratio) : "-",
+         g.role == "broker" ? std::to_string(g.broker_depth) : "-"});
+  }
+  c.Print(out);
+  out << "\nBottleneck: " << (r.bottleneck.empty() ? "none" : r.bottleneck) << " ("
+      << r.bottleneck_reason << ")\n";
+  for (const auto& w : r.warnings) out << "warning: " << w << "\n";
+  out << (run::AllPass(r) ? "VERDICT: every NFR holds\n" : "VERDICT: some NFRs fail\n");
+}
+
+}  // namespace archload::report

@@ -1,0 +1,216 @@
+#include "controller/run/run_result.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/spec/nfr_parser.h"
+#include "common/spec/spec_yaml.h"
+
+namespace archload::run {
+
+namespace {
+
+void MergeSerialized(stats::Histogram& into, const std::string& bytes) {
+  if (bytes.empty()) return;
+  if (auto h = stats::Histogram::Deserialize(bytes)) into.Merge(*h);
+}
+
+const char* RoleText(v1::Role r) {
+  switch (r) {
+    case v1::ROLE_CLIENT:
+      return "client";
+    case v1::ROLE_PROXY:
+      return "proxy";
+    case v1::ROLE_EDGE_CACHE:
+      return "edge_cache";
+    case v1::ROLE_CACHE:
+      return "cache";
+    case v1::ROLE_STORE:
+      return "store";
+    case v1::ROLE_BROKER:
+      return "broker";
+    case v1::ROLE_WORKER:
+      return "worker";
+    default:
+      return "service";
+  }
+}
+
+std::string ClassOfLabel(const std::string& label) {
+  std::string word, found;
+  for (size_t i = 0; i <= label.size(); ++i) {
+    if (i < label.size() && std::isalpha(static_cast<unsigned char>(label[i]))) {
+      word.push_back(label[i]);
+    } else if (!word.empty()) {
+      if (found.empty()) found = spec::RequestClassForNoun(word);
+      word.clear();
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
+LatencyFigures FiguresOf(const stats::Histogram& h) {
+  LatencyFigures f;
+  f.count = h.Count();
+  if (f.count == 0) return f;
+  f.p50_ms = h.ValueAtPercentile(50) / 1e6;
+  f.p95_ms = h.ValueAtPercentile(95) / 1e6;
+  f.p99_ms = h.ValueAtPercentile(99) / 1e6;
+  f.p999_ms = h.ValueAtPercentile(99.9) / 1e6;
+  f.mean_ms = h.Mean() / 1e6;
+  return f;
+}
+
+RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agents,
+                       double duration_s) {
+  RunResult r;
+  r.divisor = spec.divisor;
+  r.duration_s = duration_s;
+  r.offered_rps = spec.workload.rate_rps();
+  for (const auto& g : spec.groups) {
+    GroupResult gr;
+    gr.name = g.name();
+    gr.type = g.type();
+    gr.role = RoleText(g.role());
+    gr.count = g.count();
+    gr.concurrency = std::max(1, g.concurrency());
+    r.groups.push_back(std::move(gr));
+  }
+  double window_s = duration_s;  // load plus drain: when the last agent's final stats were cut
+  for (const auto& a : agents) {
+    if (!a.finished) r.complete = false;
+    window_s = std::max(window_s, a.latest.elapsed_ns() / 1e9);
+    const auto& s = a.latest;
+    for (const auto& gs : s.groups()) {
+      if (gs.group() < 0 || gs.group() >= static_cast<int>(r.groups.size())) continue;
+      auto& g = r.groups[gs.group()];
+      g.received += gs.received();
+      g.completed += gs.completed();
+      g.rejected += gs.rejected();
+      g.failed += gs.failed();
+      g.hits += gs.hits();
+      g.misses += gs.misses();
+      g.busy_ns += gs.busy_ns();
+      g.published += gs.published();
+      g.consumed += gs.consumed();
+      g.broker_depth += gs.broker_depth();
+      g.queue_depth += gs.queue_depth();
+      MergeSerialized(g.sojourn_ns, gs.sojourn_ns());
+      MergeSerialized(g.async_ns, gs.async_ns());
+    }
+    const auto& c = s.client();
+    r.offered += c.offered();
+    r.sent += c.sent();
+    r.ok += c.ok();
+    r.errors += c.errors();
+    r.dropped += c.dropped();
+    r.max_send_lag_ns = std::max<uint64_t>(r.max_send_lag_ns, c.max_send_lag_ns());
+    MergeSerialized(r.read_ns, c.read_latency_ns());
+    MergeSerialized(r.write_ns, c.write_latency_ns());
+  }
+  r.all_ns.Merge(r.read_ns);
+  r.all_ns.Merge(r.write_ns);
+  const double t = std::max(duration_s, 1e-9);
+  r.achieved_rps = r.ok / t;
+  const uint64_t answered = r.ok + r.errors + r.dropped;
+  r.error_rate = answered > 0 ? static_cast<double>(r.errors + r.dropped) / answered : 0;
+  for (auto& g : r.groups) {
+    g.rps = g.received / t;
+    // Service time is counted when it ends, some of it during the drain after the load window.
+    g.utilization = static_cast<double>(g.busy_ns) / (1e9 * window_s * g.count * g.concurrency);
+    if (g.hits + g.misses > 0) g.hit_ratio = static_cast<double>(g.hits) / (g.hits + g.misses);
+  }
+  if (!r.complete) r.warnings.push_back("some agents sent no final stats: figures are partial");
+  return r;
+}
+
+void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& prediction) {
+  const auto all = FiguresOf(r.all_ns);
+  for (const auto& n : problem.nfrs) {
+    if (n.kind != spec::NfrKind::kLatency) continue;
+    const bool async = n.name != "Latency";
+    for (const auto& t : n.latency) {
+      Verdict v;
+      v.raw = n.raw;
+      v.unit = "ms";
+      v.target = t.ms;
+      v.name = "P" + spec::FormatNumber(t.percentile) + (async ? " async" : " latency") +
+               (t.label.empty() ? "" : " (" + t.label + ")");
+      if (async) {
+        // Publish -> processed at the consumers.
+        stats::Histogram h;
+        for (const auto& g : r.groups) h.Merge(g.async_ns);
+        if (h.Count() == 0) continue;  // no broker path in this design: nothing to judge
+        v.measured = h.ValueAtPercentile(t.percentile) / 1e6;
+      } else {
+        const std::string cls = ClassOfLabel(t.label);
+        const stats::Histogram* h = &r.all_ns;
+        if (cls == "read" && r.read_ns.Count() > 0) h = &r.read_ns;
+        if (cls == "write" && r.write_ns.Count() > 0) h = &r.write_ns;
+        if (h->Count() > 0) v.measured = h->ValueAtPercentile(t.percentile) / 1e6;
+        for (const auto& p : prediction.nfrs) {
+          if (p.unit == "ms" && p.target == t.ms && p.name == v.name) v.boe = p.predicted;
+        }
+      }
+      v.pass = v.measured && *v.measured <= t.ms;
+      r.nfrs.push_back(std::move(v));
+    }
+  }
+  (void)all;
+  Verdict tput;
+  tput.name = "throughput";
+  tput.raw = "offered " + spec::FormatNumber(std::round(r.offered_rps)) + " req/s";
+  tput.unit = "req/s";
+  tput.target = r.offered_rps;
+  tput.boe = std::min(prediction.max_throughput_rps, r.offered_rps);
+  tput.measured = r.achieved_rps;
+  tput.pass = r.achieved_rps >= 0.95 * r.offered_rps && r.error_rate <= 0.01;
+  r.nfrs.push_back(tput);
+  for (const auto& n : problem.nfrs) {
+    if (n.kind != spec::NfrKind::kAvailability || !n.availability) continue;
+    Verdict v;
+    v.name = "availability";
+    v.raw = n.raw;
+    v.unit = "fraction";
+    v.target = *n.availability;
+    v.boe = prediction.max_throughput_rps >= r.offered_rps
+                ? 1.0
+                : prediction.max_throughput_rps / r.offered_rps;
+    v.measured = 1 - r.error_rate;
+    v.pass = *v.measured >= v.target;
+    r.nfrs.push_back(v);
+    break;
+  }
+
+  // Bottleneck: where requests were turned away, else the busiest group.
+  const GroupResult* worst = nullptr;
+  for (const auto& g : r.groups) {
+    if (g.rejected > 0 && (!worst || g.rejected > worst->rejected)) worst = &g;
+  }
+  if (worst) {
+    r.bottleneck = worst->name;
+    r.bottleneck_reason = std::to_string(worst->rejected) + " requests rejected (queue full)";
+    return;
+  }
+  for (const auto& g : r.groups) {
+    if (g.role != "client" && (!worst || g.utilization > worst->utilization)) worst = &g;
+  }
+  if (worst) {
+    r.bottleneck = worst->name;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "highest utilisation, %.0f%%", worst->utilization * 100);
+    r.bottleneck_reason = buf;
+  }
+}
+
+bool AllPass(const RunResult& r) {
+  if (!r.complete) return false;
+  for (const auto& v : r.nfrs) {
+    if (!v.pass) return false;
+  }
+  return true;
+}
+
+}  // namespace archload::run

@@ -1,0 +1,77 @@
+#pragma once
+
+// What a run measured, merged over agents (histograms bucket by bucket), and the verdict: each
+// NFR's target beside the BoE prediction for the same model and the measured figure.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/spec/problem.h"
+#include "common/stats/histogram.h"
+#include "controller/planner/planner.h"
+#include "controller/run/control_server.h"
+#include "controller/run/run_spec.h"
+
+namespace archload::run {
+
+struct LatencyFigures {
+  double p50_ms = 0, p95_ms = 0, p99_ms = 0, p999_ms = 0, mean_ms = 0;
+  uint64_t count = 0;
+};
+LatencyFigures FiguresOf(const stats::Histogram& h);
+
+struct GroupResult {
+  std::string name;
+  std::string type;
+  std::string role;
+  int count = 0;
+  int concurrency = 1;
+  uint64_t received = 0, completed = 0, rejected = 0, failed = 0, hits = 0, misses = 0;
+  uint64_t busy_ns = 0, published = 0, consumed = 0;
+  int64_t broker_depth = 0, queue_depth = 0;
+  double rps = 0;
+  double utilization = 0;
+  std::optional<double> hit_ratio;
+  stats::Histogram sojourn_ns;
+  stats::Histogram async_ns;
+};
+
+struct Verdict {
+  std::string name;
+  std::string raw;
+  std::string unit;  // ms | req/s | fraction
+  double target = 0;
+  std::optional<double> boe;
+  std::optional<double> measured;
+  bool pass = false;
+};
+
+struct RunResult {
+  std::string problem;
+  double divisor = 1;
+  double duration_s = 0;
+  double offered_rps = 0;  // at scale
+  double achieved_rps = 0;
+  double error_rate = 0;
+  uint64_t offered = 0, sent = 0, ok = 0, errors = 0, dropped = 0;
+  uint64_t max_send_lag_ns = 0;
+  stats::Histogram read_ns, write_ns, all_ns;
+  std::vector<GroupResult> groups;
+  std::string bottleneck;
+  std::string bottleneck_reason;
+  std::vector<Verdict> nfrs;
+  bool complete = true;  // every agent delivered final stats
+  std::vector<std::string> warnings;
+};
+
+RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agents,
+                       double duration_s);
+
+// Fills nfrs, bottleneck: latency targets (by the class their label names), throughput
+// (achieved ≥ 95% of offered with ≤ 1% errors), availability (1 - error rate), async targets.
+void Judge(RunResult& result, const spec::Problem& problem, const planner::Plan& prediction);
+
+bool AllPass(const RunResult& result);
+
+}  // namespace archload::run

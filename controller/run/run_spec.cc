@@ -1,0 +1,130 @@
+#include "controller/run/run_spec.h"
+
+#include <cmath>
+
+namespace archload::run {
+
+namespace {
+
+v1::Role ToProto(spec::Role r) {
+  switch (r) {
+    case spec::Role::kClient:
+      return v1::ROLE_CLIENT;
+    case spec::Role::kProxy:
+      return v1::ROLE_PROXY;
+    case spec::Role::kEdgeCache:
+      return v1::ROLE_EDGE_CACHE;
+    case spec::Role::kService:
+      return v1::ROLE_SERVICE;
+    case spec::Role::kCache:
+      return v1::ROLE_CACHE;
+    case spec::Role::kStore:
+      return v1::ROLE_STORE;
+    case spec::Role::kBroker:
+      return v1::ROLE_BROKER;
+    case spec::Role::kWorker:
+      return v1::ROLE_WORKER;
+  }
+  return v1::ROLE_SERVICE;
+}
+
+void FillServiceTime(v1::ServiceTime* st, const model::ComponentProfile& p, double mean_ms) {
+  st->set_distribution(p.distribution);
+  st->set_mean_ms(mean_ms);
+  st->set_cv(p.cv);
+  for (double s : p.samples_ms) st->add_samples_ms(s);
+}
+
+}  // namespace
+
+int DefaultQueueLimit(double capacity_rps) {
+  return std::max(16, static_cast<int>(std::ceil(capacity_rps * 0.5)));
+}
+
+RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents) {
+  RunSpec rs;
+  rs.divisor = plan.scale_divisor;
+  const double offered = o.offered_rps / rs.divisor;
+  const auto& design = plan.sized_design;
+  std::vector<double> client_read(design.components.size(), 0),
+      client_write(design.components.size(), 0);
+  for (const auto& e : plan.entry_shares) {
+    client_read[e.component] += e.read;
+    client_write[e.component] += e.write;
+  }
+  for (size_t i = 0; i < design.components.size(); ++i) {
+    const auto& c = design.components[i];
+    const auto& g = plan.groups[i];
+    v1::GroupSpec s;
+    s.set_index(static_cast<int>(i));
+    s.set_name(c.name);
+    s.set_type(c.type);
+    s.set_role(ToProto(c.role));
+    s.set_count(std::max(1, g.scaled_count));
+    s.set_concurrency(g.profile.concurrency);
+    FillServiceTime(s.mutable_read(), g.profile, g.profile.read.service_ms);
+    FillServiceTime(s.mutable_write(), g.profile, g.profile.write.service_ms);
+    s.set_hit_rate(g.profile.hit_rate.value_or(0));
+    s.set_queue_limit(c.queue_limit ? *c.queue_limit
+                                    : DefaultQueueLimit(g.profile.read.capacity_rps));
+    s.set_balance(c.balance.value_or("round_robin"));
+    for (const auto& conn : design.connections) {
+      if (conn.from != c.name) continue;
+      for (size_t j = 0; j < design.components.size(); ++j) {
+        if (design.components[j].name == conn.to) s.add_downstream(static_cast<int>(j));
+      }
+    }
+    if (c.role == spec::Role::kClient) {
+      const double share = client_read[i] + client_write[i];
+      s.set_client_rate_rps(offered * share);
+      s.set_client_read_ratio(share > 0 ? client_read[i] / share : 0);
+    }
+    rs.groups.push_back(std::move(s));
+  }
+  if (plan.implicit_client) {
+    // No client in the design: one in front of its entry points, carrying all the load.
+    v1::GroupSpec s;
+    s.set_index(static_cast<int>(rs.groups.size()));
+    s.set_name("client (implicit)");
+    s.set_type("client");
+    s.set_role(v1::ROLE_CLIENT);
+    s.set_count(1);
+    s.set_concurrency(1);
+    double read = 0, total = 0;
+    for (const auto& e : plan.entry_shares) {
+      s.add_downstream(e.component);
+      read += e.read;
+      total += e.read + e.write;
+    }
+    s.set_client_rate_rps(offered);
+    s.set_client_read_ratio(total > 0 ? read / total : plan.workload.read_ratio);
+    rs.implicit_client = s.index();
+    rs.groups.push_back(std::move(s));
+  }
+
+  rs.workload.set_rate_rps(offered);
+  rs.workload.set_read_ratio(plan.workload.read_ratio);
+  rs.workload.set_poisson(o.poisson);
+  rs.workload.set_profile(o.profile);
+  // Ramp and step climb from the problem's stated start rate when it has one, else from 10%.
+  rs.workload.set_start_rps(offered * 0.1);
+  rs.workload.set_spike_multiplier(
+      plan.workload.spike_multiplier > 1 ? plan.workload.spike_multiplier : 3);
+  rs.workload.set_duration_s(o.duration_s);
+  rs.workload.set_seed(o.seed);
+
+  // Spread instances over the agents round-robin, so every agent hosts a slice of every group.
+  rs.placement.assign(std::max(1, agents), {});
+  size_t next = 0;
+  for (const auto& g : rs.groups) {
+    for (int i = 0; i < g.count(); ++i) {
+      v1::InstanceRef ref;
+      ref.set_group(g.index());
+      ref.set_instance(i);
+      rs.placement[next++ % rs.placement.size()].push_back(ref);
+    }
+  }
+  return rs;
+}
+
+}  // namespace archload::run

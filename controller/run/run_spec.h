@@ -1,0 +1,37 @@
+#pragma once
+
+// Turns a plan into what the agents run: one GroupSpec per group at the run's scale (counts,
+// concurrency, service-time distributions, hit rates, bounded queues, wiring), each client
+// group's share of the offered rate, and which agent hosts which instance.
+
+#include <string>
+#include <vector>
+
+#include "archload/v1/control.pb.h"
+#include "controller/planner/planner.h"
+
+namespace archload::run {
+
+struct RunOptions {
+  double offered_rps = 0;  // full-scale client rate to offer (--rate, else the plan's)
+  double duration_s = 20;
+  std::string profile = "constant";  // constant | ramp | step | spike
+  bool poisson = true;
+  uint64_t seed = 42;
+};
+
+struct RunSpec {
+  v1::Workload workload;
+  std::vector<v1::GroupSpec> groups;
+  std::vector<std::vector<v1::InstanceRef>> placement;  // [agent] -> instances it hosts
+  double divisor = 1;
+  int implicit_client = -1;  // index of the added client group, or -1
+};
+
+// A full queue holds this much work (0.5 s at the instance's capacity), at least 16 requests:
+// beyond that a request would time out in a real system, so it is rejected instead.
+int DefaultQueueLimit(double capacity_rps);
+
+RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& options, int agents);
+
+}  // namespace archload::run
