@@ -64,6 +64,7 @@ int RunSession(const SessionOptions& o) {
   AgentRuntime runtime(o.listen_host, o.seed);
   const v1::Assignment assignment = msg.assignment();
   v1::AgentMessage ready;
+  ready.mutable_ready();  // sent even when this agent hosts only clients (no endpoints)
   for (const auto& ep : runtime.Configure(assignment)) *ready.mutable_ready()->add_endpoints() = ep;
   if (!writer.Write(ready)) return 3;
   if (!stream->Read(&msg) || !msg.has_start()) return 3;
@@ -94,26 +95,31 @@ int RunSession(const SessionOptions& o) {
     stats.join();
   };
 
-  int code = 3;  // unless the controller says stop, the lease is lost
+  int code = 3;  // unless the controller collects, the lease is lost
   while (stream->Read(&msg)) {
-    if (!msg.has_stop()) continue;
-    runtime.StopLoad();
-    // Drain: let requests in flight finish (bounded), so their latencies are not lost.
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(static_cast<int>(1000 * msg.stop().drain_s()));
-    while (runtime.InFlight() > 0 && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (msg.has_stop()) {
+      runtime.StopLoad();
+      // Drain: let this agent's requests in flight finish (bounded), then say so at once.
+      const auto deadline =
+          std::chrono::steady_clock::now() +
+          std::chrono::milliseconds(static_cast<int>(1000 * msg.stop().drain_s()));
+      while (runtime.InFlight() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      v1::AgentMessage drained;
+      *drained.mutable_stats() = runtime.Snapshot(false);
+      writer.Write(drained);
+    } else if (msg.has_collect()) {
+      end_stats();
+      v1::AgentMessage final_stats;
+      *final_stats.mutable_stats() = runtime.Snapshot(true);
+      writer.Write(final_stats);
+      v1::AgentMessage bye;
+      bye.mutable_goodbye()->set_reason("collected");
+      writer.Write(bye);
+      code = 0;
+      // Keep serving until the controller ends the run: other agents may still call us.
     }
-    end_stats();
-    v1::AgentMessage final_stats;
-    *final_stats.mutable_stats() = runtime.Snapshot(true);
-    writer.Write(final_stats);
-    v1::AgentMessage bye;
-    bye.mutable_goodbye()->set_reason("stopped");
-    writer.Write(bye);
-    stream->WritesDone();
-    code = 0;
-    break;
   }
   if (code != 0) {
     std::cerr << "archload-agent " << o.agent_id << ": controller gone, stopping\n";
@@ -122,6 +128,7 @@ int RunSession(const SessionOptions& o) {
     return code;
   }
   runtime.Shutdown();
+  stream->WritesDone();
   stream->Finish();
   return 0;
 }

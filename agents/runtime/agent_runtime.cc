@@ -1,12 +1,14 @@
 #include "agents/runtime/agent_runtime.h"
 
+#include "common/model/seed.h"
+
 namespace archload::agent {
 
 AgentRuntime::AgentRuntime(std::string listen_host, uint64_t seed)
     : host_(std::move(listen_host)),
       seed_(seed),
       work_(asio::make_work_guard(io_)),
-      fleet_(std::make_unique<Fleet>(io_, seed)),
+      fleet_(std::make_unique<Fleet>(io_, model::StreamSeed({seed, model::kServiceStream}))),
       thread_([this] { io_.run(); }) {}
 
 AgentRuntime::~AgentRuntime() { Shutdown(); }
@@ -16,7 +18,6 @@ std::vector<v1::Endpoint> AgentRuntime::Configure(const v1::Assignment& assignme
     assignment_ = assignment;
     fleet_->Configure(assignment);
     std::vector<v1::Endpoint> endpoints;
-    uint64_t seed = seed_;
     for (const auto& ref : assignment.instances()) {
       const auto& g = fleet_->group(ref.group());
       if (g.role == spec::Role::kClient) {
@@ -31,7 +32,8 @@ std::vector<v1::Endpoint> AgentRuntime::Configure(const v1::Assignment& assignme
         p.poisson = w.poisson();
         generators_.push_back(std::make_unique<LoadGenerator>(
             *fleet_, ref.group(), ref.instance(), p, g.spec.client_read_ratio(),
-            w.seed() + 7919 * static_cast<uint64_t>(ref.group() * 100003 + ref.instance())));
+            model::StreamSeed({w.seed(), static_cast<uint64_t>(ref.group()),
+                               static_cast<uint64_t>(ref.instance())})));
         continue;
       }
       auto inst = std::make_unique<Instance>(*fleet_, ref.group(), ref.instance());
@@ -42,7 +44,6 @@ std::vector<v1::Endpoint> AgentRuntime::Configure(const v1::Assignment& assignme
       ep.set_port(inst->Listen(host_));
       endpoints.push_back(ep);
       instances_.push_back(std::move(inst));
-      ++seed;
     }
     return endpoints;
   });
@@ -70,6 +71,7 @@ void AgentRuntime::Start(const v1::Start& start) {
 void AgentRuntime::StopLoad() {
   OnIo([&] {
     for (auto& g : generators_) g->Stop();
+    stopped_ = true;
     return 0;
   });
 }
@@ -83,6 +85,8 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     v1::Stats s;
     s.set_elapsed_ns(start_ns_ > 0 ? Fleet::NowNs() - start_ns_ : 0);
     s.set_final(final);
+    s.set_stopped(stopped_);
+    s.set_in_flight(fleet_->peers().InFlight());
     for (size_t i = 0; i < fleet_->group_count(); ++i) {
       const auto& c = fleet_->group(static_cast<int>(i)).counters;
       auto* g = s.add_groups();

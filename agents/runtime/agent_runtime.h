@@ -51,6 +51,7 @@ class AgentRuntime {
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<std::unique_ptr<LoadGenerator>> generators_;
   int64_t start_ns_ = 0;
+  bool stopped_ = false;
   std::thread thread_;
 };
 

@@ -44,6 +44,29 @@ void Fleet::Configure(const v1::Assignment& assignment) {
     c.name = g.name();
     c.type = g.type();
     c.role = RoleFromProto(g.role());
+    auto script = [&](const v1::CallScript& in) {
+      std::vector<spec::ScriptStep> steps;
+      for (const auto& ps : in.steps()) {
+        spec::ScriptStep s;
+        s.one_of = ps.one_of();
+        s.parallel = ps.parallel();
+        s.when = ps.when().empty() ? "always" : ps.when();
+        s.lookup = ps.lookup();
+        s.async = ps.async();
+        for (const auto& pc : ps.calls()) {
+          if (pc.target() < 0 || pc.target() >= assignment.groups_size()) continue;
+          s.calls.push_back({assignment.groups(pc.target()).name(), pc.weight(), pc.probability(),
+                             pc.local_only(), pc.request_class()});
+        }
+        steps.push_back(std::move(s));
+      }
+      return steps;
+    };
+    if (g.read_script().present() || g.write_script().present()) {
+      c.calls = spec::CallScript{};
+      if (g.read_script().present()) c.calls->read = script(g.read_script());
+      if (g.write_script().present()) c.calls->write = script(g.write_script());
+    }
     design_.components.push_back(std::move(c));
   }
   for (const auto& g : assignment.groups()) {

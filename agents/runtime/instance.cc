@@ -102,7 +102,7 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
     Respond(*w, FrameStatus::kOk, false, w->frame);
     Frame message = w->frame;
     message.origin_ns = w->arrive_ns;  // async latency runs from the publish
-    message.trace_len = 0;
+    // The trace stays: a consumer that publishes back to this broker must not loop forever.
     Publish(message);
     return;
   }

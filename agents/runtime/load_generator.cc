@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "agents/runtime/task.h"
+#include "common/model/seed.h"
 
 namespace archload::agent {
 
@@ -19,9 +20,9 @@ LoadGenerator::LoadGenerator(Fleet& fleet, int group, int index, RateProfile pro
     : fleet_(fleet),
       group_(group),
       index_(index),
-      schedule_(std::move(profile), seed),
+      schedule_(std::move(profile), model::StreamSeed({seed, model::kArrivalStream})),
       read_ratio_(read_ratio),
-      rng_(seed ^ 0x9E3779B97F4A7C15ULL) {}
+      rng_(model::StreamSeed({seed, model::kClassStream})) {}
 
 void LoadGenerator::Start(int64_t start_ns) {
   start_ns_ = start_ns;

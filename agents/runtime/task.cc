@@ -14,7 +14,27 @@ Task::Task(Fleet& fleet, int group, const Frame& request, bool self_miss, Done d
       self_miss_(self_miss),
       done_(std::move(done)) {}
 
+bool Task::OnPath(int group) const {
+  // The planner's rule: a request never revisits a component on its path (cyclic designs), and
+  // paths end at the trace's depth.
+  if (frame_.trace_len >= Frame::kMaxTrace) return true;
+  for (uint8_t i = 0; i < frame_.trace_len; ++i) {
+    if (frame_.trace[i].group == group) return true;
+  }
+  return false;
+}
+
 void Task::Issue(const model::Call& call, bool async, std::function<void(const Frame&)> on_reply) {
+  if (OnPath(call.target)) {
+    if (on_reply) {
+      Frame skipped;
+      skipped.kind = FrameKind::kResponse;
+      skipped.status = FrameStatus::kOk;
+      skipped.hit = false;
+      on_reply(skipped);
+    }
+    return;
+  }
   Frame out = frame_;
   out.kind = FrameKind::kRequest;
   out.request_class = static_cast<uint8_t>(call.request_class);

@@ -26,6 +26,7 @@ class Task : public std::enable_shared_from_this<Task> {
 
  private:
   void Next();
+  bool OnPath(int group) const;
   void Issue(const model::Call& call, bool async, std::function<void(const Frame&)> on_reply);
   void OnReply(const model::Step& step, const Frame& reply);
   void Finish(FrameStatus status);

@@ -23,6 +23,25 @@ CallRules::CallRules(const spec::Design& design) : design_(design) {
     d.push_back(to);
     upstream_[to].push_back(from);
   }
+  // A script may call components it has no drawn connection to: those are edges too.
+  for (size_t i = 0; i < n; ++i) {
+    const auto& calls = design.components[i].calls;
+    if (!calls) continue;
+    for (const auto* steps : {&calls->read, &calls->write}) {
+      if (!*steps) continue;
+      for (const auto& step : **steps) {
+        for (const auto& call : step.calls) {
+          const int to = Index(call.target);
+          auto& d = downstream_[i];
+          if (to >= 0 && to != static_cast<int>(i) &&
+              std::find(d.begin(), d.end(), to) == d.end()) {
+            d.push_back(to);
+            upstream_[to].push_back(static_cast<int>(i));
+          }
+        }
+      }
+    }
+  }
   for (size_t i = 0; i < n; ++i) {
     if (design.components[i].role == Role::kClient) entries_.push_back(static_cast<int>(i));
   }
@@ -139,8 +158,45 @@ static std::vector<int> WriteStores(const spec::Design& d, const std::vector<int
   return Shards(d, candidates, WriteStoreOne(d, candidates));
 }
 
+Behaviour CallRules::FromScript(int component, RequestClass c,
+                                const std::vector<spec::ScriptStep>& script) const {
+  const auto& comp = design_.components[component];
+  Behaviour b;
+  b.self_lookup =
+      c == RequestClass::kRead && (comp.role == Role::kCache || comp.role == Role::kEdgeCache);
+  for (const auto& ss : script) {
+    Step st;
+    st.mode = ss.one_of ? StepMode::kOneOf : StepMode::kAll;
+    st.parallel = ss.parallel;
+    st.condition = ss.when == "miss"        ? StepCondition::kOnCacheMiss
+                   : ss.when == "self_miss" ? StepCondition::kOnSelfMiss
+                                            : StepCondition::kAlways;
+    st.lookup = ss.lookup;
+    st.async = ss.async;
+    for (const auto& sc : ss.calls) {
+      const int target = Index(sc.target);
+      if (target < 0) continue;  // the loader rejects unknown names; be safe anyway
+      Call call;
+      call.target = target;
+      call.request_class = sc.request_class == "read"    ? RequestClass::kRead
+                           : sc.request_class == "write" ? RequestClass::kWrite
+                                                         : c;
+      call.weight = sc.weight;
+      call.probability = sc.probability;
+      call.local_only = sc.local_only;
+      st.calls.push_back(call);
+    }
+    if (!st.calls.empty()) b.steps.push_back(std::move(st));
+  }
+  return b;
+}
+
 Behaviour CallRules::Build(int component, RequestClass c) const {
   const auto& comp = design_.components[component];
+  if (comp.calls) {
+    const auto& script = c == RequestClass::kRead ? comp.calls->read : comp.calls->write;
+    if (script) return FromScript(component, c, *script);
+  }
   const auto& down = downstream_[component];
   Behaviour b;
   switch (comp.role) {

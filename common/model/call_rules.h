@@ -67,6 +67,8 @@ class CallRules {
  private:
   Behaviour Build(int component, RequestClass c) const;
   Behaviour BuildService(int component, RequestClass c) const;
+  Behaviour FromScript(int component, RequestClass c,
+                       const std::vector<spec::ScriptStep>& script) const;
 
   const spec::Design& design_;
   std::vector<std::vector<int>> downstream_;

@@ -70,6 +70,29 @@ struct ServiceTime {
   std::vector<double> samples_ms;  // empirical
 };
 
+// An explicit call script (`calls:` in a design) replaces a component's default call rules.
+struct ScriptCall {
+  std::string target;         // component name
+  double weight = 1;          // one_of
+  double probability = 1;     // the call happens with this probability
+  bool local_only = false;    // a cache-aside op: the target calls nobody
+  std::string request_class;  // read | write | empty: the class of the request being served
+};
+
+struct ScriptStep {
+  bool one_of = false;          // pick one call by weight (else all of them)
+  bool parallel = false;        // all at once, wait for all (else one after another)
+  std::string when = "always";  // always | miss (after a lookup step missed) | self_miss
+  bool lookup = false;          // this step's hit/miss decides later `when: miss` steps
+  bool async = false;           // fire and forget
+  std::vector<ScriptCall> calls;
+};
+
+struct CallScript {
+  std::optional<std::vector<ScriptStep>> read;
+  std::optional<std::vector<ScriptStep>> write;
+};
+
 struct Component {
   std::string name;
   std::string type;
@@ -85,6 +108,7 @@ struct Component {
   std::optional<int> partitions;       // stream
   std::optional<std::string> balance;  // proxy: round_robin | least_outstanding | p2c
   std::optional<ServiceTime> service_time;
+  std::optional<CallScript> calls;
   bool added_by_planner = false;  // not in the source design; added to satisfy its tiers
   int line = 0;                   // 1-based line in the file it came from; 0 when built in memory
 };

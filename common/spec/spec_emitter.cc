@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/spec/call_script_yaml.h"
 #include "common/spec/spec_yaml.h"
 
 namespace archload::spec {
@@ -47,6 +48,10 @@ void EmitComponent(YAML::Emitter& out, const Component& c) {
   opt_int("partitions", c.partitions);
   if (c.balance) out << YAML::Key << "balance" << YAML::Value << *c.balance;
   if (c.added_by_planner) out << YAML::Key << "added_by_planner" << YAML::Value << true;
+  if (c.calls) {
+    out << YAML::Key << "calls" << YAML::Value;
+    EmitCallScript(out, *c.calls);
+  }
   if (c.service_time) {
     out << YAML::Key << "service_time" << YAML::Value;
     EmitServiceTime(out, *c.service_time);

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/spec/call_script_yaml.h"
 #include "common/spec/nfr_parser.h"
 #include "common/spec/spec_yaml.h"
 
@@ -230,7 +231,7 @@ Component ReadComponent(const Reader& r, const YAML::Node& node, const std::stri
   r.OnlyKeys(node, field,
              {"name", "type", "role", "count", "concurrency", "capacity_rps", "read_capacity_rps",
               "write_capacity_rps", "hit_rate", "queue_limit", "partitions", "balance",
-              "service_time", "added_by_planner"});
+              "service_time", "calls", "added_by_planner"});
   Component c;
   c.line = node.Mark().line + 1;
   c.name = r.Str(node, field, "name", true);
@@ -264,6 +265,11 @@ Component ReadComponent(const Reader& r, const YAML::Node& node, const std::stri
     c.balance = balance;
   }
   c.added_by_planner = r.Bool(node, field, "added_by_planner");
+  if (node["calls"].IsDefined()) {
+    c.calls = ReadCallScript(
+        node["calls"], Reader::Join(field, "calls"),
+        [&r](const YAML::Node& n, const std::string& f, const std::string& m) { r.Fail(n, f, m); });
+  }
   if (node["service_time"].IsDefined()) {
     c.service_time = ReadServiceTime(r, node["service_time"], Reader::Join(field, "service_time"));
   }
@@ -309,6 +315,22 @@ Design ReadDesign(const Reader& r, const YAML::Node& node) {
         }
       }
       d.connections.push_back(std::move(c));
+    }
+  }
+  // Every component a script calls must exist.
+  for (size_t i = 0; i < d.components.size(); ++i) {
+    const auto& c = d.components[i];
+    if (!c.calls) continue;
+    for (const auto* steps : {&c.calls->read, &c.calls->write}) {
+      if (!*steps) continue;
+      for (const auto& step : **steps) {
+        for (const auto& call : step.calls) {
+          if (!names.count(call.target)) {
+            r.Fail(comps[i]["calls"], Reader::Index("design.components", i) + ".calls",
+                   "calls '" + call.target + "', which is not a component of the design");
+          }
+        }
+      }
     }
   }
   return d;

@@ -72,18 +72,26 @@ LatencyPredictor::Outcome LatencyPredictor::Sample(const HopNode& node,
         if (r < step.calls[chosen].weight) break;
         r -= step.calls[chosen].weight;
       }
-      if (sn.children[chosen]) {
+      if (sn.children[chosen] && u(rng) < step.calls[chosen].probability) {
         const Outcome o = Sample(*sn.children[chosen], rng);
         out.seconds += o.seconds;
         if (step.lookup) cache_miss = !o.hit;
       }
     } else {
-      for (const auto& child : sn.children) {
-        if (!child) continue;
+      // Sequential calls add up; parallel ones cost the slowest.
+      double slowest = 0;
+      for (size_t i = 0; i < sn.children.size(); ++i) {
+        const auto& child = sn.children[i];
+        if (!child || u(rng) >= step.calls[i].probability) continue;
         const Outcome o = Sample(*child, rng);
-        out.seconds += o.seconds;
+        if (step.parallel) {
+          slowest = std::max(slowest, o.seconds);
+        } else {
+          out.seconds += o.seconds;
+        }
         if (step.lookup) cache_miss = !o.hit;
       }
+      out.seconds += slowest;
     }
   }
   return out;

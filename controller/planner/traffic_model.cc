@@ -133,7 +133,8 @@ void TrafficModel::Accumulate(const HopNode& node, double weight, bool async) {
     for (const auto& call : step.calls) total_weight += call.weight;
     for (size_t i = 0; i < step.calls.size(); ++i) {
       const double share =
-          step.mode == StepMode::kOneOf ? step.calls[i].weight / total_weight : 1.0;
+          (step.mode == StepMode::kOneOf ? step.calls[i].weight / total_weight : 1.0) *
+          step.calls[i].probability;
       if (sn.children[i]) Accumulate(*sn.children[i], w * share, async || step.async);
     }
     if (step.lookup && !step.calls.empty()) cache_miss = 1 - HitRate(step.calls.front().target);

@@ -54,8 +54,6 @@ grpc::Status ControlServer::Session(grpc::ServerContext*, Stream* stream) {
     } else if (msg.has_stats()) {
       a.latest = msg.stats();
       if (msg.stats().final()) a.finished = true;
-    } else if (msg.has_goodbye()) {
-      a.finished = true;
     }
     cv_.notify_all();
   }

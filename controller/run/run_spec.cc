@@ -35,6 +35,30 @@ void FillServiceTime(v1::ServiceTime* st, const model::ComponentProfile& p, doub
   for (double s : p.samples_ms) st->add_samples_ms(s);
 }
 
+void FillScript(v1::CallScript* out, const std::optional<std::vector<spec::ScriptStep>>& steps,
+                const spec::Design& design) {
+  if (!steps) return;
+  out->set_present(true);
+  for (const auto& s : *steps) {
+    auto* ps = out->add_steps();
+    ps->set_one_of(s.one_of);
+    ps->set_parallel(s.parallel);
+    ps->set_when(s.when);
+    ps->set_lookup(s.lookup);
+    ps->set_async(s.async);
+    for (const auto& c : s.calls) {
+      auto* pc = ps->add_calls();
+      for (size_t j = 0; j < design.components.size(); ++j) {
+        if (design.components[j].name == c.target) pc->set_target(static_cast<int>(j));
+      }
+      pc->set_weight(c.weight);
+      pc->set_probability(c.probability);
+      pc->set_local_only(c.local_only);
+      pc->set_request_class(c.request_class);
+    }
+  }
+}
+
 }  // namespace
 
 int DefaultQueueLimit(double capacity_rps) {
@@ -72,6 +96,21 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
       if (conn.from != c.name) continue;
       for (size_t j = 0; j < design.components.size(); ++j) {
         if (design.components[j].name == conn.to) s.add_downstream(static_cast<int>(j));
+      }
+    }
+    if (c.calls) {
+      FillScript(s.mutable_read_script(), c.calls->read, design);
+      FillScript(s.mutable_write_script(), c.calls->write, design);
+      // Script targets are edges the agents must be able to reach.
+      for (const auto* steps : {&c.calls->read, &c.calls->write}) {
+        if (!*steps) continue;
+        for (const auto& step : **steps) {
+          for (const auto& call : step.calls) {
+            for (size_t j = 0; j < design.components.size(); ++j) {
+              if (design.components[j].name == call.target) s.add_downstream(static_cast<int>(j));
+            }
+          }
+        }
       }
     }
     if (c.role == spec::Role::kClient) {

@@ -130,6 +130,19 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   v1::ControllerMessage stop;
   stop.mutable_stop()->set_drain_s(o.drain_s);
   server.SendAll(stop);
+  // Phase 1: every agent stops its load and drains its own requests in flight.
+  server.WaitFor(
+      [&](const auto& a) {
+        for (const auto& s : a) {
+          if (s.connected && !(s.latest.stopped() && s.latest.in_flight() == 0)) return false;
+        }
+        return true;
+      },
+      milliseconds(static_cast<int64_t>((o.drain_s + 3) * 1000)));
+  // Phase 2: nothing moves any more; collect the final figures.
+  v1::ControllerMessage collect;
+  collect.mutable_collect();
+  server.SendAll(collect);
   server.WaitFor(
       [&](const auto& a) {
         for (const auto& s : a) {
@@ -137,7 +150,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
         }
         return true;
       },
-      milliseconds(static_cast<int64_t>((o.drain_s + 5) * 1000)));
+      milliseconds(5000));
   auto agents_state = server.Snapshot();
   server.Shutdown();
   launcher.Stop();

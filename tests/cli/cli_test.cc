@@ -1,6 +1,5 @@
 // The CLI as a user runs it: a real process, its exit code and what it prints.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
@@ -10,31 +9,21 @@
 #include <set>
 #include <string>
 
+#include "tests/support/process.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr
-};
+using Result = archload::testing::ProcessResult;
 
 Result RunCli(const std::string& args) {
   if (!fs::exists(ARCHLOAD_BIN)) {
     ADD_FAILURE() << "archload binary missing at " << ARCHLOAD_BIN << ": build it first";
     return {};
   }
-  const std::string cmd = std::string(ARCHLOAD_BIN) + " --catalog " + ARCHLOAD_SOURCE_DIR +
-                          "/problems " + args + " 2>&1";
-  Result r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return archload::testing::RunCommand(std::string(ARCHLOAD_BIN) + " --catalog " +
+                                       ARCHLOAD_SOURCE_DIR + "/problems " + args);
 }
 
 fs::path TempFile(const std::string& name, const std::string& content) {

@@ -115,5 +115,27 @@ TEST(CallRules, ShardsSplitOneOf) {
   EXPECT_EQ(write.steps[0].calls.size(), 2u);
 }
 
+TEST(CallRules, ScriptReplacesTheDefaultRules) {
+  const auto p = Load(R"(  components:
+    - {name: App, type: app, calls: {read: [{parallel: [A, {to: B, probability: 0.25}]}],
+                                      write: [{call: A, async: true, class: read}]}}
+    - {name: A, type: db_primary}
+    - {name: B, type: search}
+)");
+  CallRules rules(*p.design);
+  const int app = rules.Index("App");
+  const auto& read = rules.For(app, RequestClass::kRead);
+  ASSERT_EQ(read.steps.size(), 1u);
+  EXPECT_TRUE(read.steps[0].parallel);
+  ASSERT_EQ(read.steps[0].calls.size(), 2u);
+  EXPECT_DOUBLE_EQ(read.steps[0].calls[1].probability, 0.25);
+  const auto& write = rules.For(app, RequestClass::kWrite);
+  ASSERT_EQ(write.steps.size(), 1u);
+  EXPECT_TRUE(write.steps[0].async);
+  EXPECT_EQ(write.steps[0].calls[0].request_class, RequestClass::kRead);
+  // No drawn connections, yet the script's targets are App's downstreams.
+  EXPECT_EQ(rules.Downstreams(app).size(), 2u);
+}
+
 }  // namespace
 }  // namespace archload::model

@@ -130,6 +130,71 @@ INSTANTIATE_TEST_SUITE_P(
                 "design.components[0].role", "unknown role"}),
     [](const auto& info) { return std::string(info.param.name); });
 
+const char* kScripted = R"yaml(id: scripted
+design:
+  components:
+    - {name: Users, type: client}
+    - name: API
+      type: app
+      calls:
+        read:
+          - {call: Cache, lookup: true, local: true}
+          - {call: DB, when: miss}
+          - {parallel: [Search, {to: Recs, probability: 0.5}]}
+        write:
+          - {one_of: [{to: DB, weight: 3}, Search]}
+          - {call: Audit, async: true}
+    - {name: Cache, type: cache}
+    - {name: DB, type: db_primary}
+    - {name: Search, type: search}
+    - {name: Recs, type: app}
+    - {name: Audit, type: queue}
+  connections:
+    - {from: Users, to: API}
+)yaml";
+
+TEST(SpecYaml, CallScriptsLoadAndRoundTrip) {
+  const Problem p = ParseProblemYaml(kScripted, "s.yaml");
+  const auto& api = *p.design->Find("API");
+  ASSERT_TRUE(api.calls.has_value());
+  ASSERT_TRUE(api.calls->read.has_value());
+  const auto& read = *api.calls->read;
+  ASSERT_EQ(read.size(), 3u);
+  EXPECT_TRUE(read[0].lookup);
+  EXPECT_TRUE(read[0].calls[0].local_only);
+  EXPECT_EQ(read[1].when, "miss");
+  EXPECT_TRUE(read[2].parallel);
+  EXPECT_DOUBLE_EQ(read[2].calls[1].probability, 0.5);
+  const auto& write = *api.calls->write;
+  EXPECT_TRUE(write[0].one_of);
+  EXPECT_DOUBLE_EQ(write[0].calls[0].weight, 3);
+  EXPECT_TRUE(write[1].async);
+  const std::string once = EmitProblemYaml(p);
+  EXPECT_EQ(EmitProblemYaml(ParseProblemYaml(once, "again.yaml")), once);
+}
+
+TEST(SpecYaml, CallScriptErrorsNameTheField) {
+  auto error_of = [](const std::string& yaml) {
+    try {
+      ParseProblemYaml(yaml, "bad.yaml");
+    } catch (const SpecError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string head = "id: x\ndesign:\n  components:\n    - {name: a, type: app, calls: ";
+  EXPECT_NE(error_of(head + "{read: [{call: ghost}]}}\n").find("calls 'ghost'"), std::string::npos);
+  EXPECT_NE(error_of(head + "{read: [{call: a, when: later}]}}\n")
+                .find("design.components[0].calls.read[0].when"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + "{read: [{call: a, one_of: [a]}]}}\n").find("exactly one of"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + "{sometimes: []}}\n").find("calls.sometimes"), std::string::npos);
+  EXPECT_NE(
+      error_of(head + "{read: [{parallel: [{to: a, probability: 2}]}]}}\n").find("out of range"),
+      std::string::npos);
+}
+
 TEST(SpecYaml, FormatNumberIsShortestRoundTrip) {
   EXPECT_EQ(FormatNumber(0.9), "0.9");
   EXPECT_EQ(FormatNumber(1000), "1000");

@@ -1,0 +1,229 @@
+// `archload run` end to end: real controller, real agent processes, real loopback sockets.
+// Every run is bounded (seconds of load, a timeout around the process); assertions are on what
+// the emulation must reproduce, with bounds wide enough for a loaded 2-core machine.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/process.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using archload::testing::ProcessResult;
+using archload::testing::RunCommand;
+
+const std::string kData = std::string(ARCHLOAD_SOURCE_DIR) + "/tests/data/";
+
+struct RunOutcome {
+  ProcessResult process;
+  nlohmann::json report;
+};
+
+RunOutcome RunArchload(const std::string& args, const std::string& name) {
+  RunOutcome o;
+  if (!fs::exists(ARCHLOAD_BIN) || !fs::exists(ARCHLOAD_AGENT_BIN)) {
+    ADD_FAILURE() << "binaries missing (" << ARCHLOAD_BIN << ", " << ARCHLOAD_AGENT_BIN
+                  << "): build them first";
+    return o;
+  }
+  const fs::path report = fs::temp_directory_path() / ("archload-e2e-" + name + ".json");
+  fs::remove(report);
+  o.process =
+      RunCommand("timeout 120 " + std::string(ARCHLOAD_BIN) + " --catalog " + ARCHLOAD_SOURCE_DIR +
+                 "/problems run " + args + " --quiet --report " + report.string());
+  std::ifstream in(report);
+  if (in) o.report = nlohmann::json::parse(in, nullptr, false);
+  return o;
+}
+
+const nlohmann::json* Component(const nlohmann::json& report, const std::string& name) {
+  for (const auto& c : report["components"]) {
+    if (c["name"] == name) return &c;
+  }
+  return nullptr;
+}
+
+const nlohmann::json* Nfr(const nlohmann::json& report, const std::string& name) {
+  for (const auto& n : report["nfr"]) {
+    if (n["name"] == name) return &n;
+  }
+  return nullptr;
+}
+
+// Erlang C mean sojourn time of M/M/c, ms.
+double ErlangMeanMs(int c, double lambda, double mean_s) {
+  const double mu = 1 / mean_s, a = lambda / mu;
+  double b = 1;
+  for (int k = 1; k <= c; ++k) b = a * b / (k + a * b);
+  const double rho = a / c;
+  const double wait_prob = b / (1 - rho * (1 - b));
+  return 1000 * (mean_s + wait_prob / (c * mu - lambda));
+}
+
+TEST(RunE2e, TutorialBlogReportsTheDocumentedJson) {
+  const auto o = RunArchload("tutorial-simple-blog --duration 8s", "blog");
+  ASSERT_TRUE(o.report.is_object()) << o.process.out;
+  const auto& r = o.report;
+  for (const char* k : {"problem", "scale", "duration_s", "offered_rps", "achieved_rps",
+                        "latency_ms", "error_rate", "nfr", "components", "bottleneck"}) {
+    EXPECT_TRUE(r.contains(k)) << k;
+  }
+  for (const char* k : {"p50", "p95", "p99", "p999"}) EXPECT_TRUE(r["latency_ms"].contains(k));
+  EXPECT_EQ(r["problem"], "tutorial-simple-blog");
+  EXPECT_NEAR(r["achieved_rps"].get<double>(), 1000, 40) << o.process.out;
+  EXPECT_LT(r["error_rate"].get<double>(), 0.01);
+  // The exit code agrees with the verdict.
+  EXPECT_EQ(o.process.code, r["pass"].get<bool>() ? 0 : 1) << o.process.out;
+  const auto* app = Component(r, "App Servers");
+  ASSERT_NE(app, nullptr);
+  EXPECT_EQ((*app)["count"], 8);
+  for (const char* k :
+       {"name", "type", "count", "rps", "utilization", "p99_ms", "rejected", "hit_ratio"}) {
+    EXPECT_TRUE(app->contains(k)) << k;
+  }
+  EXPECT_NEAR((*app)["utilization"].get<double>(), 0.83, 0.08);
+  // Measured beside the BoE prediction for the same model.
+  const auto* p99 = Nfr(r, "P99 latency");
+  ASSERT_NE(p99, nullptr);
+  EXPECT_FALSE((*p99)["boe"].is_null());
+  EXPECT_FALSE((*p99)["measured"].is_null());
+  EXPECT_TRUE(o.process.out.find("VERDICT") != std::string::npos);
+}
+
+TEST(RunE2e, OverloadNamesTheAppServersAndFails) {
+  const auto o = RunArchload("tutorial-simple-blog --rate 3000 --duration 5s", "overload");
+  ASSERT_TRUE(o.report.is_object()) << o.process.out;
+  EXPECT_EQ(o.process.code, 1) << o.process.out;
+  EXPECT_EQ(o.report["bottleneck"], "App Servers");
+  const auto* app = Component(o.report, "App Servers");
+  ASSERT_NE(app, nullptr);
+  EXPECT_GT((*app)["rejected"].get<uint64_t>(), 1000u);
+  const auto* tput = Nfr(o.report, "throughput");
+  ASSERT_NE(tput, nullptr);
+  EXPECT_FALSE((*tput)["pass"].get<bool>());
+  // Eight app servers at 150 req/s each cap what gets through.
+  EXPECT_NEAR(o.report["achieved_rps"].get<double>(), 1200, 150);
+}
+
+// M/M/4 with exponential 5 ms service (capacity 800 req/s) fed by Poisson arrivals.
+class MmcFidelity : public ::testing::TestWithParam<double> {};
+
+TEST_P(MmcFidelity, MeanLatencyFollowsErlangC) {
+  const double rho = GetParam();
+  const double lambda = rho * 800;
+  std::ostringstream args;
+  args << kData << "mmc_fast.yaml --rate " << lambda << " --duration 15s";
+  const auto o = RunArchload(args.str(), "mmc" + std::to_string(static_cast<int>(rho * 100)));
+  ASSERT_TRUE(o.report.is_object()) << o.process.out;
+  const double expected = ErlangMeanMs(4, lambda, 0.005);
+  const double measured = o.report["latency_ms"]["mean"].get<double>();
+  // The closing note records 60 s figures within 10%; 15 s of a loaded CI machine gets more.
+  EXPECT_NEAR(measured, expected, (rho < 0.6 ? 0.15 : 0.25) * expected)
+      << "rho " << rho << ": measured " << measured << " ms, Erlang C " << expected << " ms";
+}
+
+INSTANTIATE_TEST_SUITE_P(Utilisation, MmcFidelity, ::testing::Values(0.5, 0.8));
+
+TEST(RunE2e, SaturationThroughputIsTheConfiguredCapacity) {
+  const auto o = RunArchload(kData + "mmc_saturate.yaml --rate 1600 --duration 8s", "saturate");
+  ASSERT_TRUE(o.report.is_object()) << o.process.out;
+  EXPECT_NEAR(o.report["achieved_rps"].get<double>(), 800, 80) << o.process.out;
+  EXPECT_EQ(o.process.code, 1);  // offered twice the capacity: throughput fails
+}
+
+TEST(RunE2e, CacheHitRatioMatchesTheConfiguredRate) {
+  const auto o = RunArchload(kData + "cache_hits.yaml --duration 8s", "cache");
+  ASSERT_TRUE(o.report.is_object()) << o.process.out;
+  const auto* cache = Component(o.report, "Cache");
+  ASSERT_NE(cache, nullptr);
+  EXPECT_NEAR((*cache)["hit_ratio"].get<double>(), 0.9, 0.02);
+  // Misses go to the database: about a tenth of the reads.
+  const auto* db = Component(o.report, "DB");
+  ASSERT_NE(db, nullptr);
+  EXPECT_NEAR((*db)["rps"].get<double>(), 50, 15);
+}
+
+TEST(RunE2e, BadRunInputIsAnErrorNotACrash) {
+  for (const std::string args :
+       {"tutorial-simple-blog --duration soon", "tutorial-simple-blog --profile wobble",
+        "tutorial-simple-blog --scale 7", "no-such-problem"}) {
+    const auto o = RunArchload(args, "bad");
+    EXPECT_EQ(o.process.code, 2) << args << "\n" << o.process.out;
+    EXPECT_NE(o.process.out.find("error:"), std::string::npos) << o.process.out;
+  }
+}
+
+std::set<pid_t> ChildrenOf(pid_t parent) {
+  std::set<pid_t> out;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    // pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'.
+    const size_t close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    char state;
+    pid_t ppid;
+    rest >> state >> ppid;
+    if (ppid == parent && state != 'Z') out.insert(std::stoi(name));
+  }
+  return out;
+}
+
+bool Alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const size_t close = line.rfind(')');
+  return close != std::string::npos && line[close + 2] != 'Z';
+}
+
+TEST(RunE2e, AgentsDoNotOutliveAKilledController) {
+  ASSERT_TRUE(fs::exists(ARCHLOAD_BIN));
+  const pid_t controller = fork();
+  ASSERT_GE(controller, 0);
+  if (controller == 0) {
+    const std::string catalog = std::string(ARCHLOAD_SOURCE_DIR) + "/problems";
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    execl(ARCHLOAD_BIN, ARCHLOAD_BIN, "--catalog", catalog.c_str(), "run", "tutorial-simple-blog",
+          "--duration", "60s", "--agents", "2", "--quiet", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait (bounded) until both agents run and load flows, then kill the controller outright.
+  std::set<pid_t> agents;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (agents.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    agents = ChildrenOf(controller);
+  }
+  ASSERT_EQ(agents.size(), 2u);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  kill(controller, SIGKILL);
+  int status;
+  waitpid(controller, &status, 0);
+  const auto gone_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool any_alive = true;
+  while (any_alive && std::chrono::steady_clock::now() < gone_by) {
+    any_alive = false;
+    for (pid_t a : agents) any_alive = any_alive || Alive(a);
+    if (any_alive) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_FALSE(any_alive) << "agents still running 10 s after the controller died";
+  for (pid_t a : agents) kill(a, SIGKILL);  // never leave strays behind, even on failure
+}
+
+}  // namespace
