@@ -39,6 +39,7 @@ void Frame::EncodeTo(std::string& out) const {
   Put<uint16_t>(out, 0);
   Put<uint64_t>(out, request_id);
   Put<int64_t>(out, origin_ns);
+  Put<uint64_t>(out, key);
   for (uint8_t i = 0; i < trace_len; ++i) {
     Put<uint16_t>(out, trace[i].group);
     Put<uint16_t>(out, trace[i].instance);
@@ -64,6 +65,7 @@ std::optional<size_t> Frame::Decode(const uint8_t* data, size_t size, Frame* out
   out->trace_len = trace_len;
   out->request_id = Get<uint64_t>(data + 12);
   out->origin_ns = Get<int64_t>(data + 20);
+  out->key = Get<uint64_t>(data + 28);
   const uint8_t* t = data + kHeaderSize;
   for (uint8_t i = 0; i < trace_len; ++i, t += 8) {
     out->trace[i] = {Get<uint16_t>(t), Get<uint16_t>(t + 2), Get<uint32_t>(t + 4)};

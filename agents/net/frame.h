@@ -4,7 +4,7 @@
 // responses share it; request_id multiplexes many requests in flight on one connection.
 //
 //   u32 body_len | u8 kind | u8 class | u8 flags | u8 status | u8 hit | u8 trace_len | u16 0 |
-//   u64 request_id | i64 origin_ns | trace_len × (u16 group, u16 instance, u32 arrive_us)
+//   u64 request_id | i64 origin_ns | u64 key | trace_len × (u16 group, u16 instance, u32 us)
 
 #include <array>
 #include <cstdint>
@@ -19,6 +19,7 @@ enum class FrameStatus : uint8_t { kOk = 0, kRejected = 1, kFailed = 2 };
 
 inline constexpr uint8_t kFlagLocalOnly = 1;  // cache-aside op: the cache calls nobody
 inline constexpr uint8_t kFlagOneWay = 2;     // asynchronous: no response is sent
+inline constexpr uint8_t kFlagFill = 8;       // cache-aside fill after a miss (vs invalidate)
 
 struct Hop {
   uint16_t group = 0;
@@ -27,7 +28,7 @@ struct Hop {
 };
 
 struct Frame {
-  static constexpr size_t kHeaderSize = 28;
+  static constexpr size_t kHeaderSize = 36;
   static constexpr size_t kMaxTrace = 32;
   static constexpr size_t kMaxBody = kHeaderSize - 4 + kMaxTrace * 8;
 
@@ -38,6 +39,7 @@ struct Frame {
   bool hit = false;
   uint64_t request_id = 0;
   int64_t origin_ns = 0;
+  uint64_t key = 0;  // the data item a request is about (caches with a key space use it)
   uint8_t trace_len = 0;
   std::array<Hop, kMaxTrace> trace{};
 

@@ -33,7 +33,8 @@ std::vector<v1::Endpoint> AgentRuntime::Configure(const v1::Assignment& assignme
         generators_.push_back(std::make_unique<LoadGenerator>(
             *fleet_, ref.group(), ref.instance(), p, g.spec.client_read_ratio(),
             model::StreamSeed({w.seed(), static_cast<uint64_t>(ref.group()),
-                               static_cast<uint64_t>(ref.instance())})));
+                               static_cast<uint64_t>(ref.instance())}),
+            w.key_space(), w.key_zipf()));
         continue;
       }
       auto inst = std::make_unique<Instance>(*fleet_, ref.group(), ref.instance());

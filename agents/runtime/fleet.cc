@@ -1,5 +1,7 @@
 #include "agents/runtime/fleet.h"
 
+#include "common/model/seed.h"
+
 namespace archload::agent {
 
 Fleet::Fleet(asio::io_context& io, uint64_t seed) : io_(io), timers_(io), peers_(io), rng_(seed) {}
@@ -79,10 +81,11 @@ void Fleet::Configure(const v1::Assignment& assignment) {
   rules_ = std::make_unique<model::CallRules>(design_);
 }
 
-int Fleet::ChooseInstance(int target, const std::string& balance) {
+int Fleet::ChooseInstance(int target, const std::string& balance, uint64_t key) {
   const int n = peers_.InstanceCount(target);
   if (n <= 1) return 0;
   auto& g = groups_[target];
+  if (g.spec.keyspace_capacity() > 0) return static_cast<int>(model::SplitMix64(key) % n);
   if (balance == "p2c") {
     // Power of two choices: two random instances, the one with fewer requests outstanding.
     std::uniform_int_distribution<int> pick(0, n - 1);

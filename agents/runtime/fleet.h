@@ -75,7 +75,8 @@ class Fleet {
   void set_stopping() { stopping_ = true; }
 
   // Picks the instance of `target` a call goes to, by the caller's balancing policy.
-  int ChooseInstance(int target, const std::string& balance);
+  // Caches with a key space are sharded by key instead.
+  int ChooseInstance(int target, const std::string& balance, uint64_t key = 0);
 
   static int64_t NowNs() { return TimerQueue::NowNs(); }
 

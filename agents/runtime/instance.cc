@@ -9,6 +9,9 @@ using spec::Role;
 Instance::Instance(Fleet& fleet, int group, int index)
     : fleet_(fleet), group_(group), index_(index), acceptor_(fleet.io()) {
   auto& g = fleet_.group(group_);
+  if (g.spec.keyspace_capacity() > 0) {
+    keys_ = std::make_unique<LruKeys>(static_cast<size_t>(g.spec.keyspace_capacity()));
+  }
   if (g.role == Role::kBroker) {
     for (int d : g.spec.downstream()) {
       auto& consumer = fleet_.group(d);
@@ -110,9 +113,22 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
   const auto cls = static_cast<model::RequestClass>(w->frame.request_class);
   bool self_miss = true;
   if (fleet_.rules().For(group_, cls).self_lookup) {
-    std::uniform_real_distribution<double> u(0, 1);
-    self_miss = u(fleet_.rng()) >= g.spec.hit_rate();
+    if (keys_) {
+      // A read-through cache stores what it fetches on a miss; a cache-aside lookup leaves the
+      // fill to the service, which sends it once the store answered.
+      const bool aside = w->frame.flags & kFlagLocalOnly;
+      self_miss = aside ? !keys_->Touch(w->frame.key) : !keys_->LookupOrInsert(w->frame.key);
+    } else {
+      std::uniform_real_distribution<double> u(0, 1);
+      self_miss = u(fleet_.rng()) >= g.spec.hit_rate();
+    }
     ++(self_miss ? g.counters.misses : g.counters.hits);
+  } else if (keys_ && cls == model::RequestClass::kWrite) {
+    if (w->frame.flags & kFlagFill) {
+      keys_->Insert(w->frame.key);
+    } else {
+      keys_->Erase(w->frame.key);  // a write invalidates the cached copy
+    }
   }
   const bool delivery = w->frame.flags & kFlagDelivery;
   auto task = std::make_shared<Task>(

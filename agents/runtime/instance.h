@@ -13,6 +13,7 @@
 
 #include "agents/net/connection.h"
 #include "agents/runtime/fleet.h"
+#include "agents/runtime/lru_keys.h"
 
 namespace archload::agent {
 
@@ -56,6 +57,7 @@ class Instance {
   std::deque<std::shared_ptr<Waiting>> queue_;
   int in_service_ = 0;
   std::vector<ConsumerGroup> consumers_;  // brokers only
+  std::unique_ptr<LruKeys> keys_;         // caches with a key space only
 };
 
 }  // namespace archload::agent

@@ -16,13 +16,15 @@ constexpr int kMaxBatch = 256;
 }  // namespace
 
 LoadGenerator::LoadGenerator(Fleet& fleet, int group, int index, RateProfile profile,
-                             double read_ratio, uint64_t seed)
+                             double read_ratio, uint64_t seed, uint64_t key_space, double key_zipf)
     : fleet_(fleet),
       group_(group),
       index_(index),
       schedule_(std::move(profile), model::StreamSeed({seed, model::kArrivalStream})),
       read_ratio_(read_ratio),
-      rng_(model::StreamSeed({seed, model::kClassStream})) {}
+      rng_(model::StreamSeed({seed, model::kClassStream})) {
+  if (key_space > 0) keys_.emplace(key_space, key_zipf);
+}
 
 void LoadGenerator::Start(int64_t start_ns) {
   start_ns_ = start_ns;
@@ -68,6 +70,7 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
   std::uniform_real_distribution<double> u(0, 1);
   f.request_class = u(rng_) < read_ratio_ ? 0 : 1;
   f.origin_ns = intended_ns;
+  f.key = keys_ ? keys_->Sample(rng_) : rng_();
   f.AddHop(static_cast<uint16_t>(group_), static_cast<uint16_t>(index_), now);
   const bool read = f.request_class == 0;
   auto task = std::make_shared<Task>(

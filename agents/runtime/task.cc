@@ -11,14 +11,17 @@ Task::Task(Fleet& fleet, int group, const Frame& request, bool self_miss, Done d
       behaviour_(fleet.rules().For(group, static_cast<model::RequestClass>(request.request_class),
                                    request.flags & kFlagLocalOnly)),
       frame_(request),
+      path_len_(request.trace_len),
       self_miss_(self_miss),
       done_(std::move(done)) {}
 
 bool Task::OnPath(int group) const {
   // The planner's rule: a request never revisits a component on its path (cyclic designs), and
   // paths end at the trace's depth.
-  if (frame_.trace_len >= Frame::kMaxTrace) return true;
-  for (uint8_t i = 0; i < frame_.trace_len; ++i) {
+  // Only callers count: a sibling call earlier in this request (a cache lookup before its
+  // fill) is not a cycle.
+  if (path_len_ >= Frame::kMaxTrace) return true;
+  for (uint8_t i = 0; i < path_len_; ++i) {
     if (frame_.trace[i].group == group) return true;
   }
   return false;
@@ -36,12 +39,19 @@ void Task::Issue(const model::Call& call, bool async, std::function<void(const F
     return;
   }
   Frame out = frame_;
+  out.trace_len = path_len_;  // downstream sees the path, not earlier siblings' hops
   out.kind = FrameKind::kRequest;
   out.request_class = static_cast<uint8_t>(call.request_class);
   out.flags = (call.local_only ? kFlagLocalOnly : 0) | (async ? kFlagOneWay : 0);
+  // A local write made while serving a read is the cache-aside fill, not an invalidation.
+  if (call.local_only && call.request_class == model::RequestClass::kWrite &&
+      frame_.request_class == static_cast<uint8_t>(model::RequestClass::kRead)) {
+    out.flags |= kFlagFill;
+  }
   out.status = FrameStatus::kOk;
   out.hit = false;
-  const int instance = fleet_.ChooseInstance(call.target, fleet_.group(group_).spec.balance());
+  const int instance =
+      fleet_.ChooseInstance(call.target, fleet_.group(group_).spec.balance(), out.key);
   fleet_.peers().Send(call.target, instance, out, std::move(on_reply));
 }
 

@@ -35,6 +35,7 @@ class Task : public std::enable_shared_from_this<Task> {
   int group_;
   const model::Behaviour& behaviour_;
   Frame frame_;
+  uint8_t path_len_;  // frame_.trace[0, path_len_) is this request's path: itself and callers
   bool self_miss_;
   bool cache_miss_ = true;
   size_t step_ = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/model/zipf.h"
 #include "common/spec/spec_yaml.h"
 
 namespace archload::model {
@@ -154,7 +155,14 @@ ComponentProfile ResolveProfile(const spec::Component& c, const spec::Problem& p
   }
 
   if (c.role == Role::kCache || c.role == Role::kEdgeCache) {
-    if (c.hit_rate) {
+    if (c.keyspace) {
+      // Keys are sharded over the instances, so together they hold count × capacity keys.
+      const auto held = static_cast<uint64_t>(c.keyspace->capacity) *
+                        static_cast<uint64_t>(std::max(1, c.count.value_or(1)));
+      out.hit_rate = LruHitRatio(static_cast<uint64_t>(c.keyspace->keys), c.keyspace->zipf, held);
+      out.hit_rate_source = "LRU of " + std::to_string(held) + " keys over " +
+                            std::to_string(c.keyspace->keys) + " Zipf keys (Che)";
+    } else if (c.hit_rate) {
       out.hit_rate = c.hit_rate;
       out.hit_rate_source = "param";
     } else if (auto h = HitRateConstant(c, p, &out.hit_rate_source)) {

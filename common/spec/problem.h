@@ -3,6 +3,7 @@
 // The problem/design schema shared by the catalog, the planner and (later) the agents. One struct
 // per YAML section; docs/spec.md documents the YAML form with an annotated example.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -93,6 +94,14 @@ struct CallScript {
   std::optional<std::vector<ScriptStep>> write;
 };
 
+// A real key space behind a cache: requests carry Zipf-distributed keys and each instance keeps
+// an LRU of `capacity` keys, so the hit ratio is measured rather than configured.
+struct Keyspace {
+  int64_t keys = 0;      // distinct keys
+  double zipf = 0.99;    // skew s: rank k is requested with probability ∝ k^-s
+  int64_t capacity = 0;  // keys one instance holds
+};
+
 struct Component {
   std::string name;
   std::string type;
@@ -109,8 +118,9 @@ struct Component {
   std::optional<std::string> balance;  // proxy: round_robin | least_outstanding | p2c
   std::optional<ServiceTime> service_time;
   std::optional<CallScript> calls;
-  bool added_by_planner = false;  // not in the source design; added to satisfy its tiers
-  int line = 0;                   // 1-based line in the file it came from; 0 when built in memory
+  std::optional<Keyspace> keyspace;  // cache, cdn
+  bool added_by_planner = false;     // not in the source design; added to satisfy its tiers
+  int line = 0;  // 1-based line in the file it came from; 0 when built in memory
 };
 
 struct Connection {

@@ -48,6 +48,13 @@ void EmitComponent(YAML::Emitter& out, const Component& c) {
   opt_int("partitions", c.partitions);
   if (c.balance) out << YAML::Key << "balance" << YAML::Value << *c.balance;
   if (c.added_by_planner) out << YAML::Key << "added_by_planner" << YAML::Value << true;
+  if (c.keyspace) {
+    out << YAML::Key << "keyspace" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "keys" << YAML::Value << c.keyspace->keys;
+    out << YAML::Key << "zipf" << YAML::Value << FormatNumber(c.keyspace->zipf);
+    out << YAML::Key << "capacity" << YAML::Value << c.keyspace->capacity;
+    out << YAML::EndMap;
+  }
   if (c.calls) {
     out << YAML::Key << "calls" << YAML::Value;
     EmitCallScript(out, *c.calls);

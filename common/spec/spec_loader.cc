@@ -231,7 +231,7 @@ Component ReadComponent(const Reader& r, const YAML::Node& node, const std::stri
   r.OnlyKeys(node, field,
              {"name", "type", "role", "count", "concurrency", "capacity_rps", "read_capacity_rps",
               "write_capacity_rps", "hit_rate", "queue_limit", "partitions", "balance",
-              "service_time", "calls", "added_by_planner"});
+              "service_time", "calls", "keyspace", "added_by_planner"});
   Component c;
   c.line = node.Mark().line + 1;
   c.name = r.Str(node, field, "name", true);
@@ -265,6 +265,24 @@ Component ReadComponent(const Reader& r, const YAML::Node& node, const std::stri
     c.balance = balance;
   }
   c.added_by_planner = r.Bool(node, field, "added_by_planner");
+  if (node["keyspace"].IsDefined()) {
+    const std::string f = Reader::Join(field, "keyspace");
+    const YAML::Node k = node["keyspace"];
+    r.ExpectMap(k, f);
+    r.OnlyKeys(k, f, {"keys", "zipf", "capacity"});
+    Keyspace ks;
+    auto keys = r.Num(k, f, "keys", 1, 1e12);
+    auto capacity = r.Num(k, f, "capacity", 1, 1e12);
+    if (!keys) r.Fail(k, Reader::Join(f, "keys"), "missing required field");
+    if (!capacity) r.Fail(k, Reader::Join(f, "capacity"), "missing required field");
+    ks.keys = static_cast<int64_t>(*keys);
+    ks.capacity = static_cast<int64_t>(*capacity);
+    ks.zipf = r.Num(k, f, "zipf", 0.0, 10.0).value_or(0.99);
+    if (c.role != Role::kCache && c.role != Role::kEdgeCache) {
+      r.Fail(k, f, "only caches and CDNs hold a key space");
+    }
+    c.keyspace = ks;
+  }
   if (node["calls"].IsDefined()) {
     c.calls = ReadCallScript(
         node["calls"], Reader::Join(field, "calls"),

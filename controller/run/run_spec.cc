@@ -98,6 +98,13 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
         if (design.components[j].name == conn.to) s.add_downstream(static_cast<int>(j));
       }
     }
+    if (c.keyspace) {
+      s.set_keyspace_capacity(static_cast<uint64_t>(c.keyspace->capacity));
+      if (rs.workload.key_space() == 0) {
+        rs.workload.set_key_space(static_cast<uint64_t>(c.keyspace->keys));
+        rs.workload.set_key_zipf(c.keyspace->zipf);
+      }
+    }
     if (c.calls) {
       FillScript(s.mutable_read_script(), c.calls->read, design);
       FillScript(s.mutable_write_script(), c.calls->write, design);

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/model/zipf.h"
 #include "tests/support/process.h"
 
 namespace {
@@ -151,6 +152,16 @@ TEST(RunE2e, CacheHitRatioMatchesTheConfiguredRate) {
   const auto* db = Component(o.report, "DB");
   ASSERT_NE(db, nullptr);
   EXPECT_NEAR((*db)["rps"].get<double>(), 50, 15);
+}
+
+TEST(RunE2e, LruCacheHitRatioFollowsChesApproximation) {
+  const auto o = RunArchload(kData + "cache_lru.yaml --duration 8s", "lru");
+  ASSERT_TRUE(o.report.is_object()) << o.process.out;
+  const auto* cache = Component(o.report, "Cache");
+  ASSERT_NE(cache, nullptr);
+  // 10,000 Zipf(0.9) keys, 1,000 held: the cache warms up within the first second or so.
+  const double che = archload::model::LruHitRatio(10000, 0.9, 1000);
+  EXPECT_NEAR((*cache)["hit_ratio"].get<double>(), che, 0.06);
 }
 
 TEST(RunE2e, BadRunInputIsAnErrorNotACrash) {
