@@ -125,6 +125,20 @@ std::string RequestClassForNoun(std::string_view noun_in) {
   return "";
 }
 
+std::string RequestClassForLabel(std::string_view label) {
+  std::string word;
+  for (size_t i = 0; i <= label.size(); ++i) {
+    if (i < label.size() && std::isalpha(static_cast<unsigned char>(label[i]))) {
+      word.push_back(label[i]);
+    } else if (!word.empty()) {
+      std::string found = RequestClassForNoun(word);
+      if (!found.empty()) return found;
+      word.clear();
+    }
+  }
+  return "";
+}
+
 std::vector<LatencyTarget> ParseLatencyTargets(std::string_view line_in) {
   static const std::regex kBound(
       R"((?:(P\d{2,4}(?:\.\d+)?)(?:\s+([A-Za-z][A-Za-z ]{0,30}?))?)?\s*(?:<=|<|≤|under |within )\s*)"

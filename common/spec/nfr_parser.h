@@ -33,4 +33,8 @@ std::optional<double> ParseScaledNumber(std::string_view text);
 // "redirects" -> "read", "creates" -> "write", "requests" -> "".
 std::string RequestClassForNoun(std::string_view noun);
 
+// The class a latency target's label names, from its first classifying word: "for redirects"
+// -> "read", "creates" -> "write", "globally" -> "".
+std::string RequestClassForLabel(std::string_view label);
+
 }  // namespace archload::spec

@@ -32,25 +32,6 @@ std::map<std::string, int> TierMinimums(const spec::Problem& p) {
   return mins;
 }
 
-// Read or write, when the target's label names one ("for redirects", "creates").
-std::string ClassOfLabel(const std::string& label) {
-  std::string word;
-  std::string found;
-  auto flush = [&] {
-    if (!word.empty() && found.empty()) found = spec::RequestClassForNoun(word);
-    word.clear();
-  };
-  for (char ch : label) {
-    if (std::isalpha(static_cast<unsigned char>(ch))) {
-      word.push_back(ch);
-    } else {
-      flush();
-    }
-  }
-  flush();
-  return found;
-}
-
 HopQueue QueueFor(const GroupPlan& g) {
   HopQueue q;
   q.servers = g.profile.concurrency;
@@ -206,7 +187,7 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
     if (n.kind != spec::NfrKind::kLatency || n.name != "Latency") continue;
     for (const auto& t : n.latency) {
       NfrPrediction p;
-      p.request_class = ClassOfLabel(t.label);
+      p.request_class = spec::RequestClassForLabel(t.label);
       std::optional<RequestClass> cls;
       if (p.request_class == "read") cls = RequestClass::kRead;
       if (p.request_class == "write") cls = RequestClass::kWrite;

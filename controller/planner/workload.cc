@@ -109,6 +109,11 @@ ResolvedWorkload ResolveWorkload(const spec::Problem& p, std::optional<double> r
     w.read_ratio_source = "default 90/10";
   }
 
+  for (const auto& n : p.nfrs) {
+    for (const auto& r : n.rates) {
+      if (r.label == "start" && w.start_rps == 0) w.start_rps = r.per_second;
+    }
+  }
   if (p.workload.spike_multiplier) {
     w.spike_multiplier = *p.workload.spike_multiplier;
     w.spike_source = "workload.spike_multiplier";

@@ -15,6 +15,7 @@ struct ResolvedWorkload {
   std::string read_ratio_source;
   double spike_multiplier = 1;
   std::string spike_source;
+  double start_rps = 0;  // "Start: 100 req/sec": where ramp and step profiles begin; 0 if unstated
 };
 
 inline constexpr double kDefaultRateRps = 1000;

@@ -36,19 +36,6 @@ const char* RoleText(v1::Role r) {
   }
 }
 
-std::string ClassOfLabel(const std::string& label) {
-  std::string word, found;
-  for (size_t i = 0; i <= label.size(); ++i) {
-    if (i < label.size() && std::isalpha(static_cast<unsigned char>(label[i]))) {
-      word.push_back(label[i]);
-    } else if (!word.empty()) {
-      if (found.empty()) found = spec::RequestClassForNoun(word);
-      word.clear();
-    }
-  }
-  return found;
-}
-
 }  // namespace
 
 LatencyFigures FiguresOf(const stats::Histogram& h) {
@@ -145,7 +132,7 @@ void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& pred
         if (h.Count() == 0) continue;  // no broker path in this design: nothing to judge
         v.measured = h.ValueAtPercentile(t.percentile) / 1e6;
       } else {
-        const std::string cls = ClassOfLabel(t.label);
+        const std::string cls = spec::RequestClassForLabel(t.label);
         const stats::Histogram* h = &r.all_ns;
         if (cls == "read" && r.read_ns.Count() > 0) h = &r.read_ns;
         if (cls == "write" && r.write_ns.Count() > 0) h = &r.write_ns;

@@ -152,8 +152,13 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
   rs.workload.set_read_ratio(plan.workload.read_ratio);
   rs.workload.set_poisson(o.poisson);
   rs.workload.set_profile(o.profile);
-  // Ramp and step climb from the problem's stated start rate when it has one, else from 10%.
-  rs.workload.set_start_rps(offered * 0.1);
+  // Ramp and step climb from the problem's stated start rate ("Start: 100 req/sec, Target:
+  // 1,000"), in proportion when --rate changes the target; else from 10% of the rate.
+  const double start_fraction =
+      plan.workload.start_rps > 0 && plan.workload.rate_rps > 0
+          ? std::min(1.0, plan.workload.start_rps / plan.workload.rate_rps)
+          : 0.1;
+  rs.workload.set_start_rps(offered * start_fraction);
   rs.workload.set_spike_multiplier(
       plan.workload.spike_multiplier > 1 ? plan.workload.spike_multiplier : 3);
   rs.workload.set_duration_s(o.duration_s);
