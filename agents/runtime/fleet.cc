@@ -1,31 +1,11 @@
 #include "agents/runtime/fleet.h"
 
+#include "archload/v1/roles.h"
 #include "common/model/seed.h"
 
 namespace archload::agent {
 
 Fleet::Fleet(asio::io_context& io, uint64_t seed) : io_(io), timers_(io), peers_(io), rng_(seed) {}
-
-static spec::Role RoleFromProto(v1::Role r) {
-  switch (r) {
-    case v1::ROLE_CLIENT:
-      return spec::Role::kClient;
-    case v1::ROLE_PROXY:
-      return spec::Role::kProxy;
-    case v1::ROLE_EDGE_CACHE:
-      return spec::Role::kEdgeCache;
-    case v1::ROLE_CACHE:
-      return spec::Role::kCache;
-    case v1::ROLE_STORE:
-      return spec::Role::kStore;
-    case v1::ROLE_BROKER:
-      return spec::Role::kBroker;
-    case v1::ROLE_WORKER:
-      return spec::Role::kWorker;
-    default:
-      return spec::Role::kService;
-  }
-}
 
 void Fleet::Configure(const v1::Assignment& assignment) {
   groups_.clear();
@@ -33,7 +13,7 @@ void Fleet::Configure(const v1::Assignment& assignment) {
   for (const auto& g : assignment.groups()) {
     GroupRuntime rt;
     rt.spec = g;
-    rt.role = RoleFromProto(g.role());
+    rt.role = v1::FromProto(g.role());
     auto sampler = [](const v1::ServiceTime& st) {
       return model::ServiceTimeSampler(
           st.distribution(), st.mean_ms(), st.cv(),
@@ -45,7 +25,7 @@ void Fleet::Configure(const v1::Assignment& assignment) {
     spec::Component c;
     c.name = g.name();
     c.type = g.type();
-    c.role = RoleFromProto(g.role());
+    c.role = v1::FromProto(g.role());
     auto script = [&](const v1::CallScript& in) {
       std::vector<spec::ScriptStep> steps;
       for (const auto& ps : in.steps()) {

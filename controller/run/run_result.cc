@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "archload/v1/roles.h"
 #include "common/spec/nfr_parser.h"
 #include "common/spec/spec_yaml.h"
 
@@ -13,27 +14,6 @@ namespace {
 void MergeSerialized(stats::Histogram& into, const std::string& bytes) {
   if (bytes.empty()) return;
   if (auto h = stats::Histogram::Deserialize(bytes)) into.Merge(*h);
-}
-
-const char* RoleText(v1::Role r) {
-  switch (r) {
-    case v1::ROLE_CLIENT:
-      return "client";
-    case v1::ROLE_PROXY:
-      return "proxy";
-    case v1::ROLE_EDGE_CACHE:
-      return "edge_cache";
-    case v1::ROLE_CACHE:
-      return "cache";
-    case v1::ROLE_STORE:
-      return "store";
-    case v1::ROLE_BROKER:
-      return "broker";
-    case v1::ROLE_WORKER:
-      return "worker";
-    default:
-      return "service";
-  }
 }
 
 }  // namespace
@@ -60,7 +40,7 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     GroupResult gr;
     gr.name = g.name();
     gr.type = g.type();
-    gr.role = RoleText(g.role());
+    gr.role = spec::RoleName(v1::FromProto(g.role()));
     gr.count = g.count();
     gr.concurrency = std::max(1, g.concurrency());
     r.groups.push_back(std::move(gr));

@@ -2,31 +2,11 @@
 
 #include <cmath>
 
+#include "archload/v1/roles.h"
+
 namespace archload::run {
 
 namespace {
-
-v1::Role ToProto(spec::Role r) {
-  switch (r) {
-    case spec::Role::kClient:
-      return v1::ROLE_CLIENT;
-    case spec::Role::kProxy:
-      return v1::ROLE_PROXY;
-    case spec::Role::kEdgeCache:
-      return v1::ROLE_EDGE_CACHE;
-    case spec::Role::kService:
-      return v1::ROLE_SERVICE;
-    case spec::Role::kCache:
-      return v1::ROLE_CACHE;
-    case spec::Role::kStore:
-      return v1::ROLE_STORE;
-    case spec::Role::kBroker:
-      return v1::ROLE_BROKER;
-    case spec::Role::kWorker:
-      return v1::ROLE_WORKER;
-  }
-  return v1::ROLE_SERVICE;
-}
 
 void FillServiceTime(v1::ServiceTime* st, const model::ComponentProfile& p, double mean_ms) {
   st->set_distribution(p.distribution);
@@ -83,7 +63,7 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
     s.set_index(static_cast<int>(i));
     s.set_name(c.name);
     s.set_type(c.type);
-    s.set_role(ToProto(c.role));
+    s.set_role(v1::ToProto(c.role));
     s.set_count(std::max(1, g.scaled_count));
     s.set_concurrency(g.profile.concurrency);
     FillServiceTime(s.mutable_read(), g.profile, g.profile.read.service_ms);
