@@ -14,10 +14,18 @@ int main(int argc, char** argv) {
   app.add_option("--seed", o.seed, "random seed");
   CLI11_PARSE(app, argc, argv);
   // One socket per instance plus connections: lift the soft descriptor limit to the hard one.
+  // 10,000 instances in one agent need ~30,000 (listen, inbound, outbound); root may go higher.
   rlimit rl;
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    const rlim_t want = 262144;
+    if (rl.rlim_max < want) {
+      rlimit raised{want, want};
+      if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+    }
+    if (rl.rlim_cur < rl.rlim_max) {
+      rl.rlim_cur = rl.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &rl);
+    }
   }
   return archload::agent::RunSession(o);
 }

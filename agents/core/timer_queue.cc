@@ -151,7 +151,12 @@ void TimerQueue::Arm() {
   // wake-up later, a disarm would cost a syscall now.
   if (heap_.empty()) return;
   // A zero it_value would disarm, so deadlines at or before the epoch become 1 ns (long past).
-  const int64_t want = std::max<int64_t>(heap_[0].deadline_ns, 1);
+  int64_t want = std::max<int64_t>(heap_[0].deadline_ns, 1);
+  if (early_ns_ > 0) {
+    want = std::max<int64_t>(SatSub(want, early_ns_), 1);
+    // Inside the window the owner is spinning: a wake-up now would only cost syscalls.
+    if (want <= NowNs()) return;
+  }
   // Armed no later than needed: the early wake-up re-arms, which saves a syscall when the
   // earliest timer was cancelled or a later one became the earliest.
   if (armed_for_ != 0 && armed_for_ <= want) return;
@@ -171,24 +176,24 @@ void TimerQueue::StartWait() {
                          });
 }
 
+TimerQueue::DispatchGuard::DispatchGuard(TimerQueue* queue, bool& destroyed)
+    : q(queue), destroyed(destroyed) {
+  q->destroyed_flag_ = &destroyed;
+  q->dispatching_ = true;
+}
+
+TimerQueue::DispatchGuard::~DispatchGuard() {
+  if (destroyed) return;
+  q->destroyed_flag_ = nullptr;
+  q->dispatching_ = false;
+  q->Arm();
+  if (!q->heap_.empty() && !q->waiting_) q->StartWait();
+}
+
 void TimerQueue::OnReadable(const asio::error_code& ec) {
   waiting_ = false;
   bool destroyed = false;
-  destroyed_flag_ = &destroyed;
-  dispatching_ = true;
-  // Runs on every exit, a callback's exception included, so the queue keeps waking up; skipped
-  // when a callback destroyed the queue.
-  struct Finish {
-    TimerQueue* q;
-    const bool& destroyed;
-    ~Finish() {
-      if (destroyed) return;
-      q->destroyed_flag_ = nullptr;
-      q->dispatching_ = false;
-      q->Arm();
-      if (!q->heap_.empty()) q->StartWait();
-    }
-  } finish{this, destroyed};
+  DispatchGuard guard(this, destroyed);
 
   // Aborted: Cancel emptied the queue; anything scheduled since still needs the wait restarted.
   if (ec == asio::error::operation_aborted) return;
@@ -197,6 +202,18 @@ void TimerQueue::OnReadable(const asio::error_code& ec) {
   // EAGAIN when a re-arm reset the expiry after readiness was reported: nothing to consume.
   const ssize_t n = ::read(fd_, &expirations, sizeof expirations);
   (void)n;
+  DispatchDue();
+}
+
+void TimerQueue::RunDue() {
+  if (dispatching_ || heap_.empty() || heap_[0].deadline_ns > NowNs()) return;
+  bool destroyed = false;
+  DispatchGuard guard(this, destroyed);
+  DispatchDue();
+}
+
+bool TimerQueue::DispatchDue() {
+  const bool& destroyed = *destroyed_flag_;
   int64_t now = NowNs();
   if (armed_for_ != 0 && armed_for_ <= now) armed_for_ = 0;  // expired: the next Arm must set it
 
@@ -214,11 +231,12 @@ void TimerQueue::OnReadable(const asio::error_code& ec) {
     FreeSlot(top.slot);
     if (lateness_observer_) {
       lateness_observer_(SatSub(NowNs(), top.deadline_ns));
-      if (destroyed) return;
+      if (destroyed) return false;
     }
     if (cb) cb();
-    if (destroyed) return;
+    if (destroyed) return false;
   }
+  return true;
 }
 
 }  // namespace archload::agent

@@ -33,6 +33,18 @@ class TimerQueue {
 
   size_t Pending() const;
 
+  // Spin mode, for an owner that runs its own loop: the timerfd fires `early_ns` before the
+  // earliest deadline, and the owner, seeing NextDeadlineNs() within that window, polls its
+  // sockets without sleeping and calls RunDue() until the deadline has passed. A sleeping vCPU
+  // wakes tens of µs late; a spinning one does not. 0 (the default) is plain timerfd wake-ups,
+  // for owners that just call io_context::run.
+  void SetEarlyWake(int64_t early_ns) { early_ns_ = early_ns; }
+  int64_t early_wake_ns() const { return early_ns_; }
+  // The earliest deadline pending, INT64_MAX when none.
+  int64_t NextDeadlineNs() const { return heap_.empty() ? INT64_MAX : heap_[0].deadline_ns; }
+  // Runs every timer that is due now. For owners in spin mode.
+  void RunDue();
+
   // Lateness observer: called with (actual - deadline) ns for every timer that fires. Used by
   // benchmarks and metrics; may be empty.
   void SetLatenessObserver(std::function<void(int64_t)> observer);
@@ -66,6 +78,16 @@ class TimerQueue {
   void Arm();
   void StartWait();
   void OnReadable(const asio::error_code& ec);
+  // Runs the due timers scheduled before the call; false when a callback destroyed the queue.
+  bool DispatchDue();
+  // Marks a dispatch; on every exit, a callback's exception included, re-arms so the queue keeps
+  // waking up (skipped when a callback destroyed the queue).
+  struct DispatchGuard {
+    DispatchGuard(TimerQueue* queue, bool& destroyed);
+    ~DispatchGuard();
+    TimerQueue* q;
+    const bool& destroyed;
+  };
 
   int fd_ = -1;  // owned by descriptor_, which closes it
   asio::posix::stream_descriptor descriptor_;
@@ -76,6 +98,7 @@ class TimerQueue {
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   uint64_t next_seq_ = 0;
+  int64_t early_ns_ = 0;
   int64_t armed_for_ = 0;  // deadline the timerfd is set to; 0 = none pending
   bool waiting_ = false;   // an async_wait is outstanding
   bool dispatching_ = false;

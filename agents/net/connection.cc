@@ -5,7 +5,9 @@ namespace archload::agent {
 Connection::Connection(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {
   asio::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  in_.resize(64 * 1024);
+  // Small to start: an agent with 10,000 instances holds tens of thousands of connections, most
+  // of them quiet. A busy one grows its buffer (ReadMore doubles it when a read fills it).
+  in_.resize(4 * 1024);
 }
 
 void Connection::Start(FrameHandler on_frame, CloseHandler on_close) {

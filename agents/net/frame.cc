@@ -36,6 +36,8 @@ void Frame::EncodeTo(std::string& out) const {
   Put<uint8_t>(out, static_cast<uint8_t>(status));
   Put<uint8_t>(out, hit ? 1 : 0);
   Put<uint8_t>(out, trace_len);
+  Put<uint16_t>(out, target_group);
+  Put<uint16_t>(out, target_instance);
   Put<uint16_t>(out, 0);
   Put<uint64_t>(out, request_id);
   Put<int64_t>(out, origin_ns);
@@ -63,9 +65,11 @@ std::optional<size_t> Frame::Decode(const uint8_t* data, size_t size, Frame* out
   out->status = static_cast<FrameStatus>(data[7]);
   out->hit = data[8] != 0;
   out->trace_len = trace_len;
-  out->request_id = Get<uint64_t>(data + 12);
-  out->origin_ns = Get<int64_t>(data + 20);
-  out->key = Get<uint64_t>(data + 28);
+  out->target_group = Get<uint16_t>(data + 10);
+  out->target_instance = Get<uint16_t>(data + 12);
+  out->request_id = Get<uint64_t>(data + 16);
+  out->origin_ns = Get<int64_t>(data + 24);
+  out->key = Get<uint64_t>(data + 32);
   const uint8_t* t = data + kHeaderSize;
   for (uint8_t i = 0; i < trace_len; ++i, t += 8) {
     out->trace[i] = {Get<uint16_t>(t), Get<uint16_t>(t + 2), Get<uint32_t>(t + 4)};

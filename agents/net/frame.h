@@ -3,8 +3,11 @@
 // The data-plane frame: fixed little-endian header plus a short hop trace. Requests and
 // responses share it; request_id multiplexes many requests in flight on one connection.
 //
-//   u32 body_len | u8 kind | u8 class | u8 flags | u8 status | u8 hit | u8 trace_len | u16 0 |
-//   u64 request_id | i64 origin_ns | u64 key | trace_len × (u16 group, u16 instance, u32 us)
+//   u32 body_len | u8 kind | u8 class | u8 flags | u8 status | u8 hit | u8 trace_len |
+//   u16 target_group | u16 target_instance | u16 0 | u64 request_id | i64 origin_ns | u64 key |
+//   trace_len × (u16 group, u16 instance, u32 us)
+//
+// An agent listens on one port for all the instances it hosts; a request names its instance.
 
 #include <array>
 #include <cstdint>
@@ -28,7 +31,7 @@ struct Hop {
 };
 
 struct Frame {
-  static constexpr size_t kHeaderSize = 36;
+  static constexpr size_t kHeaderSize = 40;
   static constexpr size_t kMaxTrace = 32;
   static constexpr size_t kMaxBody = kHeaderSize - 4 + kMaxTrace * 8;
 
@@ -37,6 +40,8 @@ struct Frame {
   uint8_t flags = 0;
   FrameStatus status = FrameStatus::kOk;
   bool hit = false;
+  uint16_t target_group = 0;  // requests: the instance it is for
+  uint16_t target_instance = 0;
   uint64_t request_id = 0;
   int64_t origin_ns = 0;
   uint64_t key = 0;  // the data item a request is about (caches with a key space use it)

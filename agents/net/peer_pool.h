@@ -1,7 +1,8 @@
 #pragma once
 
-// Outbound side of an agent: one persistent connection per downstream instance, shared by every
-// local instance that calls it, with request ids multiplexing the requests in flight.
+// Outbound side of an agent: one persistent connection per downstream agent (every instance an
+// agent hosts shares its port), shared by every local caller, with request ids multiplexing the
+// requests in flight and each request naming its target instance.
 
 #include <asio.hpp>
 #include <cstdint>
@@ -42,24 +43,25 @@ class PeerPool {
 
  private:
   struct Peer {
+    EndpointAddress address;
     std::shared_ptr<Connection> conn;
     std::vector<std::string> backlog;  // encoded frames waiting for the connection
     bool connecting = false;
-    int outstanding = 0;
   };
   struct Pending {
     ResponseHandler handler;
     int group;
     int instance;
+    int peer;
   };
-  Peer& PeerFor(int group, int instance);
-  void Connect(int group, int instance);
+  void Connect(int peer);
   void OnResponse(const Frame& frame);
-  void FailPeer(int group, int instance);
+  void FailPeer(int peer);
 
   asio::io_context& io_;
-  std::vector<std::vector<EndpointAddress>> addresses_;
-  std::vector<std::vector<Peer>> peers_;
+  std::vector<Peer> peers_;                    // one per distinct address
+  std::vector<std::vector<int>> peer_of_;      // [group][instance] -> index in peers_
+  std::vector<std::vector<int>> outstanding_;  // [group][instance]
   std::unordered_map<uint64_t, Pending> pending_;
   uint64_t next_id_ = 1;
   bool shutdown_ = false;

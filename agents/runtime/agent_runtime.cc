@@ -1,15 +1,53 @@
 #include "agents/runtime/agent_runtime.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <time.h>
+
 #include "common/model/seed.h"
 
 namespace archload::agent {
+
+namespace {
+
+int64_t ThreadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+void FillHealth(v1::AgentHealth* h) {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto ns = [](const timeval& tv) {
+    return static_cast<uint64_t>(tv.tv_sec) * 1000000000 + static_cast<uint64_t>(tv.tv_usec) * 1000;
+  };
+  h->set_cpu_ns(ns(ru.ru_utime) + ns(ru.ru_stime));
+  h->set_max_rss_kb(static_cast<uint64_t>(ru.ru_maxrss));
+}
+
+}  // namespace
 
 AgentRuntime::AgentRuntime(std::string listen_host, uint64_t seed)
     : host_(std::move(listen_host)),
       seed_(seed),
       work_(asio::make_work_guard(io_)),
       fleet_(std::make_unique<Fleet>(io_, model::StreamSeed({seed, model::kServiceStream}))),
-      thread_([this] { io_.run(); }) {}
+      thread_([this] { Loop(); }) {}
+
+void AgentRuntime::Loop() {
+  auto& timers = fleet_->timers();
+  while (!io_.stopped()) {
+    const int64_t spin = timers.early_wake_ns();
+    if (spin > 0 && timers.NextDeadlineNs() - Fleet::NowNs() <= spin) {
+      io_.poll();
+      timers.RunDue();
+      continue;
+    }
+    io_.run_one();
+  }
+}
 
 AgentRuntime::~AgentRuntime() { Shutdown(); }
 
@@ -17,6 +55,8 @@ std::vector<v1::Endpoint> AgentRuntime::Configure(const v1::Assignment& assignme
   return OnIo([&] {
     assignment_ = assignment;
     fleet_->Configure(assignment);
+    fleet_->timers().SetEarlyWake(static_cast<int64_t>(std::max(0, assignment.timer_spin_us())) *
+                                  1000);
     std::vector<v1::Endpoint> endpoints;
     for (const auto& ref : assignment.instances()) {
       const auto& g = fleet_->group(ref.group());
@@ -37,12 +77,17 @@ std::vector<v1::Endpoint> AgentRuntime::Configure(const v1::Assignment& assignme
             w.key_space(), w.key_zipf()));
         continue;
       }
+      if (!listener_) {
+        listener_ = std::make_unique<Listener>(io_);
+        port_ = listener_->Listen(host_);
+      }
       auto inst = std::make_unique<Instance>(*fleet_, ref.group(), ref.instance());
+      listener_->Route(inst.get());
       v1::Endpoint ep;
       ep.set_group(ref.group());
       ep.set_instance(ref.instance());
       ep.set_host(host_);
-      ep.set_port(inst->Listen(host_));
+      ep.set_port(port_);
       endpoints.push_back(ep);
       instances_.push_back(std::move(inst));
     }
@@ -105,6 +150,7 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
       g->set_consumed(c.consumed);
       g->set_broker_depth(c.broker_depth);
       g->set_async_ns(c.async_ns.Serialize());
+      g->set_lateness_ns(c.lateness_ns.Serialize());
     }
     const auto& cc = fleet_->client();
     auto* c = s.mutable_client();
@@ -116,6 +162,10 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     c->set_read_latency_ns(cc.read_ns.Serialize());
     c->set_write_latency_ns(cc.write_ns.Serialize());
     c->set_max_send_lag_ns(cc.max_send_lag_ns);
+    c->set_send_lag_ns(cc.send_lag_ns.Serialize());
+    FillHealth(s.mutable_health());
+    s.mutable_health()->set_io_cpu_ns(static_cast<uint64_t>(ThreadCpuNs()));
+    s.mutable_health()->set_instances(static_cast<int>(instances_.size()));
     return s;
   });
 }
@@ -125,12 +175,29 @@ void AgentRuntime::Shutdown() {
   asio::post(io_, [this] {
     fleet_->set_stopping();
     for (auto& g : generators_) g->Stop();
-    for (auto& i : instances_) i->Close();
+    if (listener_) listener_->Close();
     fleet_->peers().Shutdown();
     work_.reset();
     io_.stop();
   });
   thread_.join();
+}
+
+}  // namespace archload::agent
+
+namespace archload::agent {
+
+bool AgentRuntime::PinToCpu(int cpu) {
+  return OnIo([cpu] {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
+  });
+}
+
+int64_t AgentRuntime::IoThreadCpuNs() {
+  return OnIo([] { return ThreadCpuNs(); });
 }
 
 }  // namespace archload::agent

@@ -13,6 +13,7 @@
 
 #include "agents/runtime/fleet.h"
 #include "agents/runtime/instance.h"
+#include "agents/runtime/listener.h"
 #include "agents/runtime/load_generator.h"
 #include "archload/v1/control.pb.h"
 
@@ -33,7 +34,15 @@ class AgentRuntime {
   v1::Stats Snapshot(bool final);
   void Shutdown();
 
+  // For benchmarks: keep the data-plane thread on one CPU; its CPU time so far.
+  bool PinToCpu(int cpu);
+  int64_t IoThreadCpuNs();
+
  private:
+  // The io thread's loop: io_context::run, except that when a timer is due within the spin
+  // window it polls the sockets without sleeping and fires the timer on time.
+  void Loop();
+
   template <typename F>
   auto OnIo(F f) -> decltype(f()) {
     std::packaged_task<decltype(f())()> task(std::move(f));
@@ -48,6 +57,8 @@ class AgentRuntime {
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::unique_ptr<Fleet> fleet_;
   v1::Assignment assignment_;
+  std::unique_ptr<Listener> listener_;
+  int port_ = 0;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<std::unique_ptr<LoadGenerator>> generators_;
   int64_t start_ns_ = 0;

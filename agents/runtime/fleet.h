@@ -34,6 +34,7 @@ struct GroupCounters {
   int64_t broker_depth = 0;
   stats::Histogram sojourn_ns;
   stats::Histogram async_ns;
+  stats::Histogram lateness_ns;  // emulated service end: actual - intended
 };
 
 struct ClientCounters {
@@ -45,6 +46,7 @@ struct ClientCounters {
   uint64_t max_send_lag_ns = 0;
   stats::Histogram read_ns;
   stats::Histogram write_ns;
+  stats::Histogram send_lag_ns;  // actual send - intended send
 };
 
 struct GroupRuntime {

@@ -7,7 +7,7 @@ namespace archload::agent {
 using spec::Role;
 
 Instance::Instance(Fleet& fleet, int group, int index)
-    : fleet_(fleet), group_(group), index_(index), acceptor_(fleet.io()) {
+    : fleet_(fleet), group_(group), index_(index) {
   auto& g = fleet_.group(group_);
   if (g.spec.keyspace_capacity() > 0) {
     keys_ = std::make_unique<LruKeys>(static_cast<size_t>(g.spec.keyspace_capacity()));
@@ -24,39 +24,6 @@ Instance::Instance(Fleet& fleet, int group, int index)
           {d, std::max(1, per * std::max(1, consumer.spec.count()) / brokers), 0, {}});
     }
   }
-}
-
-int Instance::Listen(const std::string& host) {
-  const asio::ip::tcp::endpoint ep(asio::ip::make_address(host), 0);
-  acceptor_.open(ep.protocol());
-  acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
-  acceptor_.bind(ep);
-  acceptor_.listen(asio::socket_base::max_listen_connections);
-  Accept();
-  return acceptor_.local_endpoint().port();
-}
-
-void Instance::Close() {
-  asio::error_code ec;
-  acceptor_.close(ec);
-  for (auto& w : conns_) {
-    if (auto c = w.lock()) c->Close();
-  }
-}
-
-void Instance::Accept() {
-  acceptor_.async_accept([this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
-    if (ec) return;  // closed
-    auto conn = std::make_shared<Connection>(std::move(socket));
-    std::weak_ptr<Connection> weak = conn;
-    conn->Start(
-        [this, weak](Frame& f) {
-          if (auto c = weak.lock()) OnRequest(c, f);
-        },
-        nullptr);
-    conns_.push_back(conn);
-    Accept();
-  });
 }
 
 void Instance::OnRequest(const std::shared_ptr<Connection>& conn, const Frame& frame) {
@@ -81,8 +48,32 @@ void Instance::StartService(std::shared_ptr<Waiting> w) {
   ++in_service_;
   const auto& sampler = w->frame.request_class == 0 ? g.read : g.write;
   const int64_t service_ns = sampler.SampleNs(fleet_.rng());
-  fleet_.timers().ScheduleAfter(
-      service_ns, [this, w = std::move(w), service_ns] { OnServiceDone(w, service_ns); });
+  if (service_ns <= 0) {
+    // Nothing to emulate (a pass-through hop, or service times scaled to zero): no timer, so a
+    // zero-cost hop costs the harness only its forwarding.
+    w->service_end_ns = Fleet::NowNs();
+    OnServiceDone(w, 0);
+    return;
+  }
+  w->service_end_ns = Fleet::NowNs() + service_ns;
+  const int64_t due = w->service_end_ns;
+  fleet_.timers().ScheduleAt(
+      due, [this, w = std::move(w), service_ns] { OnServiceDone(w, service_ns); });
+}
+
+void Instance::StartQueued() {
+  // A zero service time finishes inside StartService and lands here again: the outer loop
+  // serves the queue, so the stack stays flat however long the queue is.
+  if (starting_queued_) return;
+  starting_queued_ = true;
+  auto& g = fleet_.group(group_);
+  while (!queue_.empty() && in_service_ < std::max(1, g.spec.concurrency())) {
+    auto next = std::move(queue_.front());
+    queue_.pop_front();
+    g.counters.queue_depth = static_cast<int64_t>(queue_.size());
+    StartService(std::move(next));
+  }
+  starting_queued_ = false;
 }
 
 void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_ns) {
@@ -91,12 +82,11 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
   g.counters.busy_ns += static_cast<uint64_t>(service_ns);
   const int64_t now = Fleet::NowNs();
   g.counters.sojourn_ns.Record(static_cast<uint64_t>(std::max<int64_t>(0, now - w->arrive_ns)));
-  if (!queue_.empty()) {
-    auto next = std::move(queue_.front());
-    queue_.pop_front();
-    g.counters.queue_depth = static_cast<int64_t>(queue_.size());
-    StartService(std::move(next));
+  if (service_ns > 0) {
+    g.counters.lateness_ns.Record(
+        static_cast<uint64_t>(std::max<int64_t>(0, now - w->service_end_ns)));
   }
+  StartQueued();
 
   if (g.role == Role::kBroker) {
     // Acknowledged once appended; consumers get it later.

@@ -1,9 +1,9 @@
 #pragma once
 
-// One emulated component instance: its own listening port, `concurrency` requests in service at
-// once, a bounded FIFO queue behind them (full -> reject), an emulated service time per request
-// (a timer, not CPU), then the behaviour's downstream calls. Brokers also hold messages and feed
-// each consumer group with flow control.
+// One emulated component instance (reached through its agent's Listener): `concurrency`
+// requests in service at once, a bounded FIFO queue behind them (full -> reject), an emulated
+// service time per request (a timer, not CPU), then the behaviour's downstream calls. Brokers also
+// hold messages and feed each consumer group with flow control.
 
 #include <asio.hpp>
 #include <deque>
@@ -21,18 +21,18 @@ class Instance {
  public:
   Instance(Fleet& fleet, int group, int index);
 
-  // Binds host:0 and starts accepting; returns the port.
-  int Listen(const std::string& host);
-  void Close();
-
   int group() const { return group_; }
   int index() const { return index_; }
+
+  // A request for this instance arrived on `conn`; the response goes back on it.
+  void OnRequest(const std::shared_ptr<Connection>& conn, const Frame& frame);
 
  private:
   struct Waiting {
     std::weak_ptr<Connection> conn;
     Frame frame;
     int64_t arrive_ns;
+    int64_t service_end_ns = 0;  // when the emulated service time is due to end
   };
   struct ConsumerGroup {
     int group;
@@ -41,9 +41,8 @@ class Instance {
     std::deque<Frame> backlog;
   };
 
-  void Accept();
-  void OnRequest(const std::shared_ptr<Connection>& conn, const Frame& frame);
   void StartService(std::shared_ptr<Waiting> w);
+  void StartQueued();
   void OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_ns);
   void Respond(const Waiting& w, FrameStatus status, bool hit, const Frame& trace);
   void Publish(const Frame& message);
@@ -52,10 +51,9 @@ class Instance {
   Fleet& fleet_;
   int group_;
   int index_;
-  asio::ip::tcp::acceptor acceptor_;
-  std::vector<std::weak_ptr<Connection>> conns_;
   std::deque<std::shared_ptr<Waiting>> queue_;
   int in_service_ = 0;
+  bool starting_queued_ = false;
   std::vector<ConsumerGroup> consumers_;  // brokers only
   std::unique_ptr<LruKeys> keys_;         // caches with a key space only
 };

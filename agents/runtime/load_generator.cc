@@ -56,10 +56,9 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
   auto& c = fleet_.client();
   ++c.offered;
   const int64_t now = Fleet::NowNs();
-  if (now > intended_ns) {
-    c.max_send_lag_ns =
-        std::max<uint64_t>(c.max_send_lag_ns, static_cast<uint64_t>(now - intended_ns));
-  }
+  const auto lag = static_cast<uint64_t>(std::max<int64_t>(0, now - intended_ns));
+  c.max_send_lag_ns = std::max(c.max_send_lag_ns, lag);
+  c.send_lag_ns.Record(lag);
   if (fleet_.peers().InFlight() >= kMaxInFlight) {
     ++c.dropped;
     return;

@@ -73,6 +73,8 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   ro.run.profile = o.profile;
   ro.run.poisson = o.arrivals == "poisson";
   ro.run.seed = o.seed;
+  ro.run.service_time_scale = o.service_time_scale;
+  ro.run.timer_spin_us = o.timer_spin_us;
   ro.agents = o.agents;
   ro.progress = !o.quiet;
   std::cerr << "archload run " << problem.id << ": "
@@ -80,6 +82,10 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
             << " agents, scale " << planner::FormatScale(plan.scale_divisor) << ", offering "
             << offered / plan.scale_divisor << " req/s for " << duration << " s\n";
   run::RunResult result = run::Run(problem, plan, ro, std::cerr);
+  if (o.service_time_scale != 1) {
+    result.warnings.push_back("service times scaled ×" + spec::FormatNumber(o.service_time_scale) +
+                              ": the BoE column describes the unscaled design");
+  }
   run::Judge(result, problem, prediction);
   report::PrintRun(result, prediction, std::cout);
   if (!o.report.empty()) {

@@ -52,6 +52,8 @@ struct RunCliOptions {
   uint64_t seed = 42;
   std::string report;
   bool quiet = false;
+  double service_time_scale = 1;
+  int timer_spin_us = 50;
 };
 int RunRun(const GlobalOptions& g, const RunCliOptions& o);
 

@@ -76,6 +76,12 @@ int main(int argc, char** argv) {
   prun->add_option("--seed", run.seed, "random seed");
   prun->add_option("--report", run.report, "write the JSON report here");
   prun->add_flag("--quiet", run.quiet, "no progress line");
+  prun->add_option("--service-time-scale", run.service_time_scale,
+                   "multiply emulated service times (0: measure the harness itself)")
+      ->check(CLI::Range(0.0, 1000.0));
+  prun->add_option("--timer-spin-us", run.timer_spin_us,
+                   "agents spin when a timer is due within this many µs (0: always sleep)")
+      ->check(CLI::Range(0, 10000));
   prun->callback([&] { code = RunRun(g, run); });
 
   try {

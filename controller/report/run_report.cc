@@ -90,6 +90,23 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
     }
     comps.push_back(c);
   }
+  const auto& h = r.harness;
+  auto us = [](const stats::Histogram& x, double p) {
+    return x.Count() ? x.ValueAtPercentile(p) / 1e3 : 0.0;
+  };
+  j["harness"] = {
+      {"agents", h.agents},
+      {"instances", h.instances},
+      {"startup_s", h.startup_s},
+      {"wall_s", h.wall_s},
+      {"agent_cpu_s", h.agent_cpu_s},
+      {"agent_io_cpu_s", h.agent_io_cpu_s},
+      {"agent_max_rss_mb", h.agent_max_rss_kb / 1024.0},
+      {"agent_rss_sum_mb", h.agent_rss_sum_kb / 1024.0},
+      {"controller_cpu_s", h.controller_cpu_s},
+      {"cpu_us_per_request", r.ok > 0 ? h.agent_cpu_s * 1e6 / r.ok : 0.0},
+      {"send_lag_us", {{"p50", us(h.send_lag_ns, 50)}, {"p99", us(h.send_lag_ns, 99)}}},
+      {"timer_lateness_us", {{"p50", us(h.lateness_ns, 50)}, {"p99", us(h.lateness_ns, 99)}}}};
   j["bottleneck"] = r.bottleneck;
   j["bottleneck_reason"] = r.bottleneck_reason;
   j["pass"] = run::AllPass(r);
@@ -137,6 +154,18 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
   c.Print(out);
   out << "\nBottleneck: " << (r.bottleneck.empty() ? "none" : r.bottleneck) << " ("
       << r.bottleneck_reason << ")\n";
+  const auto& h = r.harness;
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "Harness: %d agents, %d instances, ready in %.2f s; agents %.1f CPU s (%.1f µs per "
+                "request), peak RSS %.0f MB; controller %.2f CPU s; send lag p99 %.0f µs, timer "
+                "lateness p99 %.0f µs\n",
+                h.agents, h.instances, h.startup_s, h.agent_cpu_s,
+                r.ok > 0 ? h.agent_cpu_s * 1e6 / r.ok : 0.0, h.agent_max_rss_kb / 1024.0,
+                h.controller_cpu_s,
+                h.send_lag_ns.Count() ? h.send_lag_ns.ValueAtPercentile(99) / 1e3 : 0.0,
+                h.lateness_ns.Count() ? h.lateness_ns.ValueAtPercentile(99) / 1e3 : 0.0);
+  out << buf;
   for (const auto& w : r.warnings) out << "warning: " << w << "\n";
   out << (run::AllPass(r) ? "VERDICT: every NFR holds\n" : "VERDICT: some NFRs fail\n");
 }

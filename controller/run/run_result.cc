@@ -74,6 +74,15 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     r.errors += c.errors();
     r.dropped += c.dropped();
     r.max_send_lag_ns = std::max<uint64_t>(r.max_send_lag_ns, c.max_send_lag_ns());
+    MergeSerialized(r.harness.send_lag_ns, c.send_lag_ns());
+    for (const auto& gs : s.groups()) MergeSerialized(r.harness.lateness_ns, gs.lateness_ns());
+    const auto& h = s.health();
+    ++r.harness.agents;
+    r.harness.instances += h.instances();
+    r.harness.agent_cpu_s += h.cpu_ns() / 1e9;
+    r.harness.agent_io_cpu_s += h.io_cpu_ns() / 1e9;
+    r.harness.agent_max_rss_kb = std::max<uint64_t>(r.harness.agent_max_rss_kb, h.max_rss_kb());
+    r.harness.agent_rss_sum_kb += h.max_rss_kb();
     MergeSerialized(r.read_ns, c.read_latency_ns());
     MergeSerialized(r.write_ns, c.write_latency_ns());
   }
@@ -90,6 +99,25 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     if (g.hits + g.misses > 0) g.hit_ratio = static_cast<double>(g.hits) / (g.hits + g.misses);
   }
   if (!r.complete) r.warnings.push_back("some agents sent no final stats: figures are partial");
+  // A harness that fell behind measures itself: say so beside the verdict.
+  constexpr double kHarnessSlackNs = 1e6;
+  char buf[200];
+  if (r.harness.send_lag_ns.Count() > 0 &&
+      r.harness.send_lag_ns.ValueAtPercentile(99) > kHarnessSlackNs) {
+    std::snprintf(buf, sizeof buf,
+                  "load generators fell behind their schedule (send lag p99 %.1f ms): latencies "
+                  "still count from the intended times, but use more agents or cores",
+                  r.harness.send_lag_ns.ValueAtPercentile(99) / 1e6);
+    r.warnings.push_back(buf);
+  }
+  if (r.harness.lateness_ns.Count() > 0 &&
+      r.harness.lateness_ns.ValueAtPercentile(99) > kHarnessSlackNs) {
+    std::snprintf(buf, sizeof buf,
+                  "emulated service times ended late (p99 %.1f ms): the agents' CPUs were busy; "
+                  "use more agents or cores",
+                  r.harness.lateness_ns.ValueAtPercentile(99) / 1e6);
+    r.warnings.push_back(buf);
+  }
   return r;
 }
 

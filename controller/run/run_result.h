@@ -47,6 +47,22 @@ struct Verdict {
   bool pass = false;
 };
 
+// What the harness itself cost and how true it kept time: if the generators fell behind or the
+// timers ran late, the figures above measure archload, not the design.
+struct HarnessFigures {
+  int agents = 0;
+  int instances = 0;
+  double startup_s = 0;           // launch until every agent was ready
+  double agent_cpu_s = 0;         // all agent processes, whole run
+  double agent_io_cpu_s = 0;      // their data-plane threads alone
+  uint64_t agent_max_rss_kb = 0;  // the largest agent
+  uint64_t agent_rss_sum_kb = 0;
+  double controller_cpu_s = 0;   // control plane: sessions, stats, this report
+  double wall_s = 0;             // launch to collect
+  stats::Histogram send_lag_ns;  // generators: actual - intended send
+  stats::Histogram lateness_ns;  // emulated service times: actual - intended end
+};
+
 struct RunResult {
   std::string problem;
   double divisor = 1;
@@ -63,6 +79,7 @@ struct RunResult {
   std::vector<Verdict> nfrs;
   bool complete = true;  // every agent delivered final stats
   std::vector<std::string> warnings;
+  HarnessFigures harness;
 };
 
 RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agents,

@@ -8,11 +8,12 @@ namespace archload::run {
 
 namespace {
 
-void FillServiceTime(v1::ServiceTime* st, const model::ComponentProfile& p, double mean_ms) {
+void FillServiceTime(v1::ServiceTime* st, const model::ComponentProfile& p, double mean_ms,
+                     double scale) {
   st->set_distribution(p.distribution);
-  st->set_mean_ms(mean_ms);
+  st->set_mean_ms(mean_ms * scale);
   st->set_cv(p.cv);
-  for (double s : p.samples_ms) st->add_samples_ms(s);
+  for (double s : p.samples_ms) st->add_samples_ms(s * scale);
 }
 
 void FillScript(v1::CallScript* out, const std::optional<std::vector<spec::ScriptStep>>& steps,
@@ -66,8 +67,8 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
     s.set_role(v1::ToProto(c.role));
     s.set_count(std::max(1, g.scaled_count));
     s.set_concurrency(g.profile.concurrency);
-    FillServiceTime(s.mutable_read(), g.profile, g.profile.read.service_ms);
-    FillServiceTime(s.mutable_write(), g.profile, g.profile.write.service_ms);
+    FillServiceTime(s.mutable_read(), g.profile, g.profile.read.service_ms, o.service_time_scale);
+    FillServiceTime(s.mutable_write(), g.profile, g.profile.write.service_ms, o.service_time_scale);
     s.set_hit_rate(g.profile.hit_rate.value_or(0));
     s.set_queue_limit(c.queue_limit ? *c.queue_limit
                                     : DefaultQueueLimit(g.profile.read.capacity_rps));

@@ -1,5 +1,6 @@
 #include "controller/run/runner.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -16,6 +17,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+
+double ProcessCpuS() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 bool AllConnected(const std::vector<AgentState>& a, size_t n) {
   if (a.size() < n) return false;
@@ -60,6 +68,8 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
       o.agents > 0 ? o.agents : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   const RunSpec spec = BuildRunSpec(plan, o.run, agents);
 
+  const auto launched = Clock::now();
+  const double cpu_at_launch = ProcessCpuS();
   ControlServer server;
   const std::string address = server.Start("127.0.0.1");
   LocalLauncher launcher(o.agent_binary.empty() ? LocalLauncher::DefaultAgentBinary()
@@ -84,6 +94,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
     for (const auto& ref : spec.placement[i]) *a->add_instances() = ref;
     *a->mutable_workload() = spec.workload;
     a->set_stats_interval_s(1.0);
+    a->set_timer_spin_us(o.run.timer_spin_us);
     if (!server.Send(i, m)) fail("agent " + std::to_string(i) + " went away before its assignment");
   }
   if (!server.WaitFor(
@@ -96,6 +107,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
           milliseconds(30000))) {
     fail("agents did not report ready within 30 s");
   }
+  const double startup_s = std::chrono::duration<double>(Clock::now() - launched).count();
   v1::ControllerMessage start;
   for (const auto& a : server.Snapshot()) {
     for (const auto& ep : a.endpoints) *start.mutable_start()->add_endpoints() = ep;
@@ -152,10 +164,15 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
       },
       milliseconds(5000));
   auto agents_state = server.Snapshot();
+  const double wall_s = std::chrono::duration<double>(Clock::now() - launched).count();
+  const double controller_cpu_s = ProcessCpuS() - cpu_at_launch;
   server.Shutdown();
   launcher.Stop();
 
   RunResult result = MergeResults(spec, agents_state, total);
+  result.harness.startup_s = startup_s;
+  result.harness.wall_s = wall_s;
+  result.harness.controller_cpu_s = controller_cpu_s;
   result.problem = problem.id;
   if (lost) result.warnings.push_back("an agent disconnected during the run: figures are partial");
   return result;

@@ -334,5 +334,50 @@ TEST(TimerQueueTest, KeepsWorkingAfterACallbackThrows) {
   ASSERT_TRUE(RunUntil(io, [&] { return later_fired; }));
 }
 
+// Spin mode as AgentRuntime drives it: block while the next deadline is outside the window,
+// poll and RunDue inside it. Every timer fires once, in order, never before its deadline.
+TEST(TimerQueueTest, SpinModeFiresEveryTimerInOrderAndNeverEarly) {
+  asio::io_context io;
+  auto work = asio::make_work_guard(io);
+  TimerQueue q(io);
+  q.SetEarlyWake(2 * kMs);
+  EXPECT_EQ(q.NextDeadlineNs(), INT64_MAX);
+  std::vector<int> order;
+  std::vector<int64_t> early;
+  const int64_t base = TimerQueue::NowNs();
+  for (int i : {3, 0, 4, 1, 2}) {
+    const int64_t deadline = base + (i + 1) * 3 * kMs;
+    q.ScheduleAt(deadline, [&, i, deadline] {
+      order.push_back(i);
+      if (TimerQueue::NowNs() < deadline) early.push_back(deadline);
+    });
+  }
+  EXPECT_EQ(q.NextDeadlineNs(), base + 3 * kMs);
+  const auto give_up = std::chrono::steady_clock::now() + kCap;
+  while (order.size() < 5 && std::chrono::steady_clock::now() < give_up) {
+    if (q.NextDeadlineNs() - TimerQueue::NowNs() <= q.early_wake_ns()) {
+      io.poll();
+      q.RunDue();
+    } else {
+      io.run_one_for(5ms);
+    }
+  }
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_TRUE(early.empty());
+  EXPECT_EQ(q.Pending(), 0u);
+  EXPECT_EQ(q.NextDeadlineNs(), INT64_MAX);
+}
+
+TEST(TimerQueueTest, RunDueLeavesTimersThatAreNotDue) {
+  asio::io_context io;
+  TimerQueue q(io);
+  int fired = 0;
+  q.ScheduleAt(TimerQueue::NowNs() - kMs, [&] { ++fired; });
+  q.ScheduleAt(TimerQueue::NowNs() + 3600 * 1000 * kMs, [&] { ++fired; });
+  q.RunDue();
+  EXPECT_EQ(fired, 1);
+  EXPECT_EQ(q.Pending(), 1u);
+}
+
 }  // namespace
 }  // namespace archload::agent

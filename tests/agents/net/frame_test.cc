@@ -14,8 +14,11 @@ Frame Sample() {
   f.flags = kFlagLocalOnly;
   f.status = FrameStatus::kRejected;
   f.hit = true;
+  f.target_group = 513;
+  f.target_instance = 9999;
   f.request_id = 0x123456789ABCDEFULL;
   f.origin_ns = 1000;
+  f.key = 0xFEDCBA9876543210ULL;
   f.AddHop(3, 7, 1000 + 5000);
   f.AddHop(4, 1, 1000 + 9000);
   return f;
@@ -35,8 +38,11 @@ TEST(Frame, RoundTrips) {
   EXPECT_EQ(g.flags, kFlagLocalOnly);
   EXPECT_EQ(g.status, FrameStatus::kRejected);
   EXPECT_TRUE(g.hit);
+  EXPECT_EQ(g.target_group, 513);
+  EXPECT_EQ(g.target_instance, 9999);
   EXPECT_EQ(g.request_id, f.request_id);
   EXPECT_EQ(g.origin_ns, 1000);
+  EXPECT_EQ(g.key, f.key);
   ASSERT_EQ(g.trace_len, 2);
   EXPECT_EQ(g.trace[0].group, 3);
   EXPECT_EQ(g.trace[0].instance, 7);
@@ -65,7 +71,9 @@ TEST(Frame, GarbageIsRejectedNotTrusted) {
     Frame g;
     auto used = Frame::Decode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &g);
     if (!used) ++rejected;
-    if (used && *used > 0) EXPECT_LE(*used, bytes.size());
+    if (used && *used > 0) {
+      EXPECT_LE(*used, bytes.size());
+    }
   }
   EXPECT_GT(rejected, 0);
   // An absurd length never makes the reader wait for gigabytes.

@@ -72,7 +72,7 @@ double ErlangMeanMs(int c, double lambda, double mean_s) {
 }
 
 TEST(RunE2e, TutorialBlogReportsTheDocumentedJson) {
-  const auto o = RunArchload("tutorial-simple-blog --duration 8s", "blog");
+  const auto o = RunArchload("tutorial-simple-blog --duration 8s --agents 2", "blog");
   ASSERT_TRUE(o.report.is_object()) << o.process.out;
   const auto& r = o.report;
   for (const char* k : {"problem", "scale", "duration_s", "offered_rps", "achieved_rps",
@@ -99,6 +99,20 @@ TEST(RunE2e, TutorialBlogReportsTheDocumentedJson) {
   EXPECT_FALSE((*p99)["boe"].is_null());
   EXPECT_FALSE((*p99)["measured"].is_null());
   EXPECT_TRUE(o.process.out.find("VERDICT") != std::string::npos);
+  // What the harness cost, beside what it measured: 2 agents host 11 instances (the client is a
+  // generator, not an instance), every request's send lag and service-time lateness recorded.
+  const auto& h = r["harness"];
+  ASSERT_TRUE(h.is_object()) << o.process.out;
+  EXPECT_EQ(h["agents"], 2);
+  EXPECT_EQ(h["instances"], 11);
+  EXPECT_GT(h["startup_s"].get<double>(), 0);
+  EXPECT_GT(h["agent_cpu_s"].get<double>(), 0);
+  EXPECT_GE(h["agent_cpu_s"].get<double>(), h["agent_io_cpu_s"].get<double>());
+  EXPECT_GT(h["agent_max_rss_mb"].get<double>(), 1);
+  EXPECT_GE(h["send_lag_us"]["p99"].get<double>(), h["send_lag_us"]["p50"].get<double>());
+  EXPECT_GE(h["timer_lateness_us"]["p99"].get<double>(),
+            h["timer_lateness_us"]["p50"].get<double>());
+  EXPECT_NE(o.process.out.find("Harness: 2 agents, 11 instances"), std::string::npos);
 }
 
 TEST(RunE2e, OverloadNamesTheAppServersAndFails) {

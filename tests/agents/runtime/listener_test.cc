@@ -1,0 +1,70 @@
+#include "agents/runtime/listener.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "agents/net/peer_pool.h"
+
+namespace archload::agent {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A request for an instance this agent does not host (a stale endpoint table) is answered at
+// once with a failure, over a real loopback connection, so the caller never waits forever.
+TEST(ListenerTest, RequestForAnInstanceHostedElsewhereFailsFast) {
+  asio::io_context io;
+  Listener listener(io);
+  const int port = listener.Listen("127.0.0.1");
+  ASSERT_GT(port, 0);
+  PeerPool peers(io);
+  peers.SetEndpoints({{}, {{"127.0.0.1", port}, {"127.0.0.1", port}}});
+  int answered = 0;
+  FrameStatus status = FrameStatus::kOk;
+  Frame f;
+  f.kind = FrameKind::kRequest;
+  peers.Send(1, 1, f, [&](const Frame& reply) {
+    ++answered;
+    status = reply.status;
+  });
+  EXPECT_EQ(peers.Outstanding(1, 1), 1);
+  const auto give_up = std::chrono::steady_clock::now() + 30s;
+  while (answered == 0 && std::chrono::steady_clock::now() < give_up) io.run_one_for(10ms);
+  EXPECT_EQ(answered, 1);
+  EXPECT_EQ(status, FrameStatus::kFailed);
+  EXPECT_EQ(peers.Outstanding(1, 1), 0);
+  EXPECT_EQ(peers.InFlight(), 0u);
+  listener.Close();
+  peers.Shutdown();
+}
+
+// Two instances on one agent share its port: the pool opens one connection for both, and
+// losing it fails the requests in flight to either.
+TEST(ListenerTest, InstancesOfOneAgentShareOneConnection) {
+  asio::io_context io;
+  PeerPool peers(io);
+  // Nobody listens on this port (bound, never listening): the connect fails.
+  asio::ip::tcp::acceptor closed(io,
+                                 asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const int port = closed.local_endpoint().port();
+  closed.close();
+  peers.SetEndpoints({{{"127.0.0.1", port}, {"127.0.0.1", port}}});
+  int failed = 0;
+  for (int i : {0, 1}) {
+    Frame f;
+    peers.Send(0, i, f, [&](const Frame& reply) {
+      if (reply.status == FrameStatus::kFailed) ++failed;
+    });
+  }
+  EXPECT_EQ(peers.InFlight(), 2u);
+  const auto give_up = std::chrono::steady_clock::now() + 30s;
+  while (failed < 2 && std::chrono::steady_clock::now() < give_up) io.run_one_for(10ms);
+  EXPECT_EQ(failed, 2);
+  EXPECT_EQ(peers.Outstanding(0, 0), 0);
+  EXPECT_EQ(peers.Outstanding(0, 1), 0);
+}
+
+}  // namespace
+}  // namespace archload::agent
