@@ -62,6 +62,8 @@ class AgentRuntime {
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<std::unique_ptr<LoadGenerator>> generators_;
   int64_t start_ns_ = 0;
+  int64_t cpu_at_start_ns_ = 0;
+  int64_t io_cpu_at_start_ns_ = 0;
   bool stopped_ = false;
   std::thread thread_;
 };

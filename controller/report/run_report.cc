@@ -101,6 +101,7 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
       {"wall_s", h.wall_s},
       {"agent_cpu_s", h.agent_cpu_s},
       {"agent_io_cpu_s", h.agent_io_cpu_s},
+      {"agent_startup_cpu_s", h.agent_startup_cpu_s},
       {"agent_max_rss_mb", h.agent_max_rss_kb / 1024.0},
       {"agent_rss_sum_mb", h.agent_rss_sum_kb / 1024.0},
       {"controller_cpu_s", h.controller_cpu_s},

@@ -80,6 +80,7 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     ++r.harness.agents;
     r.harness.instances += h.instances();
     r.harness.agent_cpu_s += h.cpu_ns() / 1e9;
+    r.harness.agent_startup_cpu_s += h.startup_cpu_ns() / 1e9;
     r.harness.agent_io_cpu_s += h.io_cpu_ns() / 1e9;
     r.harness.agent_max_rss_kb = std::max<uint64_t>(r.harness.agent_max_rss_kb, h.max_rss_kb());
     r.harness.agent_rss_sum_kb += h.max_rss_kb();

@@ -52,10 +52,11 @@ struct Verdict {
 struct HarnessFigures {
   int agents = 0;
   int instances = 0;
-  double startup_s = 0;           // launch until every agent was ready
-  double agent_cpu_s = 0;         // all agent processes, whole run
-  double agent_io_cpu_s = 0;      // their data-plane threads alone
-  uint64_t agent_max_rss_kb = 0;  // the largest agent
+  double startup_s = 0;            // launch until every agent was ready
+  double agent_cpu_s = 0;          // all agent processes, from Start to the final stats
+  double agent_startup_cpu_s = 0;  // all agent processes, before Start
+  double agent_io_cpu_s = 0;       // their data-plane threads alone
+  uint64_t agent_max_rss_kb = 0;   // the largest agent
   uint64_t agent_rss_sum_kb = 0;
   double controller_cpu_s = 0;   // control plane: sessions, stats, this report
   double wall_s = 0;             // launch to collect
