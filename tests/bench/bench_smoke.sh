@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The benchmark programs still run and print every figure bench/run reads. Tiny loads, and no
+# assertion on any value: speed is what bench/run measures, not the tests.
+#   bench_smoke.sh BIN_DIR
+set -euo pipefail
+BIN=$1
+fail() { echo "bench_smoke: $*" >&2; exit 1; }
+expect_keys() {  # output keys...
+  local out=$1; shift
+  for k in "$@"; do
+    grep -q "^$k=[0-9.]" <<<"$out" || fail "missing $k= in: $out"
+  done
+}
+out=$("$BIN/proxy_hop" --seconds 0.3 --outstanding 4) || fail "proxy_hop exited $?: $out"
+expect_keys "$out" proxy_rps proxy_cpu_us_per_req proxy_cpu_share proxy_failed
+grep -q "^proxy_failed=0$" <<<"$out" || fail "proxy_hop lost requests: $out"
+
+out=$("$BIN/service_timers" --in-service 50 --service-ms 20 --seconds 0.3 2>/dev/null) ||
+  fail "service_timers exited $?: $out"
+expect_keys "$out" timer_in_service timer_late_p50_us timer_late_p99_us timer_late_max_us
+
+# One passing trial at a low rate, then a capped search: the keys appear whatever the machine.
+out=$("$BIN/loadgen_rate" --seconds 0.3 --start 500 --max 1000 2>/dev/null) ||
+  fail "loadgen_rate exited $?: $out"
+expect_keys "$out" loadgen_max_rps loadgen_cpu_us_per_req loadgen_lag_p50_us loadgen_lag_p99_us
+
+out=$("$BIN/micro" --benchmark_filter=Histogram --benchmark_min_time=0.01 2>/dev/null) ||
+  fail "micro exited $?"
+grep -q BM_HistogramRecord <<<"$out" || fail "micro printed no BM_HistogramRecord: $out"
+echo "bench_smoke: all benchmark programs ran"
