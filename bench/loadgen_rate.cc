@@ -4,7 +4,9 @@
 // emulated service time) on the other. Each trial runs --seconds at a fixed rate; the search
 // doubles the rate until a trial misses, then bisects.
 //
-//   loadgen_rate [--seconds S] [--start RPS] [--max RPS] [--client-cpu C] [--sink-cpu C]
+//   loadgen_rate [--seconds S] [--start RPS] [--max RPS] [--at RPS] [--client-cpu C] [--sink-cpu C]
+//
+// --at: one more trial at this rate (default 150k) for the pacing error at an ordinary rate.
 //
 // Prints one `trial` line per rate to stderr and key=value lines to stdout.
 
@@ -75,12 +77,13 @@ Trial RunTrial(double rate, double seconds, int client_cpu, int sink_cpu) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  double seconds = 3, start = 50000, max_rate = 2000000;
+  double seconds = 3, start = 50000, max_rate = 2000000, at = 150000;
   int client_cpu = 0, sink_cpu = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
     if (!std::strcmp(argv[i], "--start")) start = std::atof(argv[i + 1]);
     if (!std::strcmp(argv[i], "--max")) max_rate = std::atof(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--at")) at = std::atof(argv[i + 1]);
     if (!std::strcmp(argv[i], "--client-cpu")) client_cpu = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--sink-cpu")) sink_cpu = std::atoi(argv[i + 1]);
   }
@@ -106,6 +109,11 @@ int main(int argc, char** argv) {
       hi = mid;
     }
   }
+  // Pacing at a fixed, ordinary rate too: the search's last pass sits at the edge by design.
+  const Trial fixed = RunTrial(at, seconds, client_cpu, sink_cpu);
+  std::printf("loadgen_at_rps=%.0f\n", at);
+  std::printf("loadgen_at_lag_p50_us=%.1f\n", fixed.lag_p50_us);
+  std::printf("loadgen_at_lag_p99_us=%.1f\n", fixed.lag_p99_us);
   std::printf("loadgen_max_rps=%.0f\n", best.offered_rps);
   std::printf("loadgen_achieved_rps=%.0f\n", best.achieved_rps);
   std::printf("loadgen_cpu_us_per_req=%.2f\n", best.client_cpu_us_per_req);

@@ -20,9 +20,10 @@ out=$("$BIN/service_timers" --in-service 50 --service-ms 20 --seconds 0.3 2>/dev
 expect_keys "$out" timer_in_service timer_late_p50_us timer_late_p99_us timer_late_max_us
 
 # One passing trial at a low rate, then a capped search: the keys appear whatever the machine.
-out=$("$BIN/loadgen_rate" --seconds 0.3 --start 500 --max 1000 2>/dev/null) ||
+out=$("$BIN/loadgen_rate" --seconds 0.3 --start 500 --max 1000 --at 500 2>/dev/null) ||
   fail "loadgen_rate exited $?: $out"
-expect_keys "$out" loadgen_max_rps loadgen_cpu_us_per_req loadgen_lag_p50_us loadgen_lag_p99_us
+expect_keys "$out" loadgen_max_rps loadgen_cpu_us_per_req loadgen_lag_p50_us loadgen_lag_p99_us \
+  loadgen_at_lag_p50_us loadgen_at_lag_p99_us
 
 out=$("$BIN/micro" --benchmark_filter=Histogram --benchmark_min_time=0.01 2>/dev/null) ||
   fail "micro exited $?"
