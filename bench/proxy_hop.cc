@@ -8,76 +8,13 @@
 // Prints key=value lines: proxy_rps (forwarded per second), proxy_cpu_us_per_req (proxy io
 // thread CPU / forwarded), proxy_cpu_share (that thread's CPU / wall: ~1.0 when it is the limit).
 
-#include <pthread.h>
-#include <sched.h>
-
-#include <atomic>
 #include <cstdlib>
 #include <cstring>
 
-#include "agents/net/peer_pool.h"
 #include "bench/bench_fleet.h"
-
-namespace {
+#include "bench/closed_loop_driver.h"
 
 using namespace archload;
-
-// Keeps `outstanding` requests in flight against group 1 instance 0, counting responses.
-class ClosedLoopDriver {
- public:
-  ClosedLoopDriver(const std::vector<v1::Endpoint>& proxy, int outstanding, int cpu)
-      : peers_(io_), outstanding_(outstanding) {
-    std::vector<std::vector<agent::EndpointAddress>> table(2);
-    for (const auto& ep : proxy) table[1].push_back({ep.host(), ep.port()});
-    peers_.SetEndpoints(std::move(table));
-    thread_ = std::thread([this, cpu] {
-      cpu_set_t set;
-      CPU_ZERO(&set);
-      CPU_SET(cpu, &set);
-      pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-      for (int i = 0; i < outstanding_; ++i) SendOne();
-      io_.run();
-    });
-  }
-  ~ClosedLoopDriver() {
-    asio::post(io_, [this] {
-      stopping_ = true;
-      peers_.Shutdown();
-      io_.stop();
-    });
-    thread_.join();
-  }
-  uint64_t completed() const { return completed_.load(std::memory_order_relaxed); }
-  uint64_t failed() const { return failed_.load(std::memory_order_relaxed); }
-
- private:
-  void SendOne() {
-    if (stopping_) return;
-    agent::Frame f;
-    f.kind = agent::FrameKind::kRequest;
-    f.origin_ns = agent::Fleet::NowNs();
-    f.key = completed_.load(std::memory_order_relaxed);
-    f.AddHop(0, 0, f.origin_ns);
-    peers_.Send(1, 0, f, [this](const agent::Frame& reply) {
-      if (reply.status == agent::FrameStatus::kOk) {
-        completed_.fetch_add(1, std::memory_order_relaxed);
-      } else {
-        failed_.fetch_add(1, std::memory_order_relaxed);
-      }
-      SendOne();
-    });
-  }
-
-  asio::io_context io_;
-  agent::PeerPool peers_;
-  int outstanding_;
-  bool stopping_ = false;
-  std::atomic<uint64_t> completed_{0};
-  std::atomic<uint64_t> failed_{0};
-  std::thread thread_;
-};
-
-}  // namespace
 
 int main(int argc, char** argv) {
   double seconds = 5;
@@ -99,7 +36,7 @@ int main(int argc, char** argv) {
   bench::Host sink(fleet, {{2, 0}}, other_cpu);
   bench::Host proxy(fleet, {{1, 0}}, proxy_cpu);
   bench::StartAll({&sink, &proxy}, 0);
-  ClosedLoopDriver driver(proxy.endpoints(), outstanding, other_cpu);
+  bench::ClosedLoopDriver driver(proxy.endpoints(), outstanding, other_cpu);
 
   bench::SleepS(1.0);  // warm-up: connections made, buffers grown
   const uint64_t n0 = driver.completed();

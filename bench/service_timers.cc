@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   std::printf("timer_in_service=%.0f\n", in_service);
   std::printf("timer_sink_cpu_share=%.2f\n", (cpu1 - cpu0) / 1e9 / wall);
   std::printf("timer_late_p50_us=%.1f\n", late.ValueAtPercentile(50) / 1e3);
+  std::printf("timer_late_p90_us=%.1f\n", late.ValueAtPercentile(90) / 1e3);
   std::printf("timer_late_p99_us=%.1f\n", late.ValueAtPercentile(99) / 1e3);
   std::printf("timer_late_p999_us=%.1f\n", late.ValueAtPercentile(99.9) / 1e3);
   std::printf("timer_late_max_us=%.0f\n", late.Max() / 1e3);

@@ -25,6 +25,11 @@ out=$("$BIN/loadgen_rate" --seconds 0.3 --start 500 --max 1000 --at 500 2>/dev/n
 expect_keys "$out" loadgen_max_rps loadgen_cpu_us_per_req loadgen_lag_p50_us loadgen_lag_p99_us \
   loadgen_at_lag_p50_us loadgen_at_lag_p99_us
 
+out=$("$BIN/round_trip" --outstanding 2 --seconds 0.3) || fail "round_trip exited $?: $out"
+expect_keys "$out" frames_rps frames_rtt_us frames_cpu_us_per_call
+out=$("$BIN/grpc_unary" --outstanding 2 --seconds 0.3) || fail "grpc_unary exited $?: $out"
+expect_keys "$out" grpc_rps grpc_rtt_us grpc_cpu_us_per_call
+
 out=$("$BIN/micro" --benchmark_filter=Histogram --benchmark_min_time=0.01 2>/dev/null) ||
   fail "micro exited $?"
 grep -q BM_HistogramRecord <<<"$out" || fail "micro printed no BM_HistogramRecord: $out"
