@@ -5,7 +5,6 @@
 // back, on its own thread pinned to one CPU. Like wrk, but speaking archload's frames.
 
 #include <pthread.h>
-#include <sched.h>
 #include <time.h>
 
 #include <asio.hpp>
@@ -16,6 +15,7 @@
 #include "agents/net/peer_pool.h"
 #include "agents/runtime/fleet.h"
 #include "archload/v1/control.pb.h"
+#include "common/sys/cpu.h"
 
 namespace archload::bench {
 
@@ -27,10 +27,7 @@ class ClosedLoopDriver {
     for (const auto& ep : target) table[1].push_back({ep.host(), ep.port()});
     peers_.SetEndpoints(std::move(table));
     thread_ = std::thread([this, cpu] {
-      cpu_set_t set;
-      CPU_ZERO(&set);
-      CPU_SET(cpu, &set);
-      pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+      sys::PinThisThread(cpu);
       for (int i = 0; i < outstanding_; ++i) SendOne();
       io_.run();
     });

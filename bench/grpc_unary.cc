@@ -9,8 +9,6 @@
 // whole process, client and server, / answered).
 
 #include <grpcpp/grpcpp.h>
-#include <sched.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -18,6 +16,8 @@
 #include <cstring>
 #include <memory>
 
+#include "bench/flags.h"
+#include "common/sys/cpu.h"
 #include "proto/echo.grpc.pb.h"
 
 namespace {
@@ -40,20 +40,6 @@ struct Call {
   std::unique_ptr<grpc::ClientAsyncResponseReader<Ping>> rpc;
 };
 
-void PinThisThread(int cpu) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  sched_setaffinity(0, sizeof set, &set);  // threads created from here on inherit it
-}
-
-double ProcessCpuS() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
 double NowS() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -61,17 +47,12 @@ double NowS() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  double seconds = 3;
-  int outstanding = 1;
-  bool same_core = false;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--same-core")) same_core = true;
-    if (i + 1 < argc && !std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
-    if (i + 1 < argc && !std::strcmp(argv[i], "--outstanding")) {
-      outstanding = std::atoi(argv[i + 1]);
-    }
-  }
-  PinThisThread(same_core ? 0 : 1);
+  const archload::bench::Flags flags(argc, argv, {{"--seconds", 3}, {"--outstanding", 1}},
+                                     {"--same-core"});
+  const double seconds = flags.Get("--seconds");
+  const int outstanding = flags.GetInt("--outstanding");
+  const bool same_core = flags.On("--same-core");
+  archload::sys::PinThisThread(same_core ? 0 : 1);
   EchoService service;
   int port = 0;
   grpc::ServerBuilder builder;
@@ -82,7 +63,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "grpc_unary: cannot start the echo server\n");
     return 1;
   }
-  PinThisThread(0);
+  archload::sys::PinThisThread(0);
   auto channel =
       grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
   auto stub = Echo::NewStub(channel);
@@ -114,7 +95,7 @@ int main(int argc, char** argv) {
     if (!measuring && now >= warm_end) {
       measuring = true;
       t0 = now;
-      cpu0 = ProcessCpuS();
+      cpu0 = archload::sys::ProcessCpuNs() / 1e9;
       n0 = answered;
       end = now + seconds;
     }
@@ -123,7 +104,7 @@ int main(int argc, char** argv) {
     ++in_flight;
   }
   const double wall = NowS() - t0;
-  const double cpu = ProcessCpuS() - cpu0;
+  const double cpu = archload::sys::ProcessCpuNs() / 1e9 - cpu0;
   const double calls = static_cast<double>(answered - n0);
   server->Shutdown();
   cq.Shutdown();

@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "bench/bench_fleet.h"
+#include "bench/flags.h"
 
 namespace {
 
@@ -77,16 +78,16 @@ Trial RunTrial(double rate, double seconds, int client_cpu, int sink_cpu) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  double seconds = 3, start = 50000, max_rate = 2000000, at = 150000;
-  int client_cpu = 0, sink_cpu = 1;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--start")) start = std::atof(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--max")) max_rate = std::atof(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--at")) at = std::atof(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--client-cpu")) client_cpu = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--sink-cpu")) sink_cpu = std::atoi(argv[i + 1]);
-  }
+  const bench::Flags flags(argc, argv,
+                           {{"--seconds", 3},
+                            {"--start", 50000},
+                            {"--max", 2000000},
+                            {"--at", 150000},
+                            {"--client-cpu", 0},
+                            {"--sink-cpu", 1}});
+  const double seconds = flags.Get("--seconds"), start = flags.Get("--start");
+  const double max_rate = flags.Get("--max"), at = flags.Get("--at");
+  const int client_cpu = flags.GetInt("--client-cpu"), sink_cpu = flags.GetInt("--sink-cpu");
   Trial best;
   double lo = 0, hi = 0;
   for (double rate = start; rate <= max_rate; rate *= 2) {

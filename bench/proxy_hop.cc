@@ -13,19 +13,17 @@
 
 #include "bench/bench_fleet.h"
 #include "bench/closed_loop_driver.h"
+#include "bench/flags.h"
 
 using namespace archload;
 
 int main(int argc, char** argv) {
-  double seconds = 5;
-  int outstanding = 64;
-  int proxy_cpu = 0, other_cpu = 1;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--outstanding")) outstanding = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--proxy-cpu")) proxy_cpu = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--other-cpu")) other_cpu = std::atoi(argv[i + 1]);
-  }
+  const bench::Flags flags(
+      argc, argv,
+      {{"--seconds", 5}, {"--outstanding", 64}, {"--proxy-cpu", 0}, {"--other-cpu", 1}});
+  const double seconds = flags.Get("--seconds");
+  const int outstanding = flags.GetInt("--outstanding");
+  const int proxy_cpu = flags.GetInt("--proxy-cpu"), other_cpu = flags.GetInt("--other-cpu");
   const auto fleet = bench::MakeAssignment(
       {
           {"driver", v1::ROLE_CLIENT, 1, 1, 0, {1}, 0},

@@ -13,19 +13,14 @@
 
 #include "bench/bench_fleet.h"
 #include "bench/closed_loop_driver.h"
+#include "bench/flags.h"
 
 int main(int argc, char** argv) {
   using namespace archload;
-  double seconds = 3;
-  int outstanding = 1;
-  bool same_core = false;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--same-core")) same_core = true;
-    if (i + 1 < argc && !std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
-    if (i + 1 < argc && !std::strcmp(argv[i], "--outstanding")) {
-      outstanding = std::atoi(argv[i + 1]);
-    }
-  }
+  const bench::Flags flags(argc, argv, {{"--seconds", 3}, {"--outstanding", 1}}, {"--same-core"});
+  const double seconds = flags.Get("--seconds");
+  const int outstanding = flags.GetInt("--outstanding");
+  const bool same_core = flags.On("--same-core");
   const auto fleet = bench::MakeAssignment(
       {
           {"driver", v1::ROLE_CLIENT, 1, 1, 0, {1}, 0},

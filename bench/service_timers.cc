@@ -13,19 +13,21 @@
 #include <cstring>
 
 #include "bench/bench_fleet.h"
+#include "bench/flags.h"
 
 int main(int argc, char** argv) {
   using namespace archload;
-  double in_service = 10000, service_ms = 1000, seconds = 5;
-  int client_cpu = 0, sink_cpu = 1, spin_us = 50;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--in-service")) in_service = std::atof(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--service-ms")) service_ms = std::atof(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--client-cpu")) client_cpu = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--sink-cpu")) sink_cpu = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--spin-us")) spin_us = std::atoi(argv[i + 1]);
-  }
+  const bench::Flags flags(argc, argv,
+                           {{"--in-service", 10000},
+                            {"--service-ms", 1000},
+                            {"--seconds", 5},
+                            {"--client-cpu", 0},
+                            {"--sink-cpu", 1},
+                            {"--spin-us", 50}});
+  const double in_service = flags.Get("--in-service"), service_ms = flags.Get("--service-ms");
+  const double seconds = flags.Get("--seconds");
+  const int client_cpu = flags.GetInt("--client-cpu"), sink_cpu = flags.GetInt("--sink-cpu");
+  const int spin_us = flags.GetInt("--spin-us");
   const double rate = in_service / (service_ms / 1000);
   const auto fleet = bench::MakeAssignment(
       {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "agents/core/timer_queue.h"
+#include "common/sys/cpu.h"
 
 namespace {
 
@@ -42,12 +43,6 @@ struct Result {
   double cpu_s = 0;
 };
 
-int64_t ThreadCpuNs() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
 // Room for every fire of the run, so recording never reallocates mid-measurement.
 size_t ExpectedFires(const Options& o) {
   const double mean_delay_s = (kMinDelayNs + kMaxDelayNs) / 2e9;
@@ -62,12 +57,12 @@ class TimerQueueRun {
   Result Run() {
     result_.lateness_ns.reserve(ExpectedFires(options_));
     const int64_t start = TimerQueue::NowNs();
-    const int64_t cpu_start = ThreadCpuNs();
+    const int64_t cpu_start = archload::sys::ThreadCpuNs();
     stop_at_ns_ = start + static_cast<int64_t>(options_.seconds * 1e9);
     for (int64_t i = 0; i < options_.pending; ++i) Schedule(start);
     io_.run();  // returns once the last timer fired after stop_at_ns_
     result_.wall_s = (TimerQueue::NowNs() - start) / 1e9;
-    result_.cpu_s = (ThreadCpuNs() - cpu_start) / 1e9;
+    result_.cpu_s = (archload::sys::ThreadCpuNs() - cpu_start) / 1e9;
     return std::move(result_);
   }
 
@@ -102,12 +97,12 @@ class SteadyTimerRun {
     timers_.reserve(options_.pending);
     for (int64_t i = 0; i < options_.pending; ++i) timers_.emplace_back(io_);
     const auto start = Clock::now();
-    const int64_t cpu_start = ThreadCpuNs();
+    const int64_t cpu_start = archload::sys::ThreadCpuNs();
     stop_at_ = start + std::chrono::nanoseconds(static_cast<int64_t>(options_.seconds * 1e9));
     for (auto& timer : timers_) Schedule(timer, start);
     io_.run();
     result_.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
-    result_.cpu_s = (ThreadCpuNs() - cpu_start) / 1e9;
+    result_.cpu_s = (archload::sys::ThreadCpuNs() - cpu_start) / 1e9;
     return std::move(result_);
   }
 

@@ -1,38 +1,12 @@
 #include "agents/runtime/agent_runtime.h"
 
-#include <pthread.h>
-#include <sched.h>
-#include <sys/resource.h>
-#include <time.h>
-
 #include "common/model/seed.h"
+#include "common/sys/cpu.h"
 
 namespace archload::agent {
 
-namespace {
-
-int64_t ThreadCpuNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-int64_t ProcessCpuNs() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  auto ns = [](const timeval& tv) {
-    return static_cast<int64_t>(tv.tv_sec) * 1000000000 + static_cast<int64_t>(tv.tv_usec) * 1000;
-  };
-  return ns(ru.ru_utime) + ns(ru.ru_stime);
-}
-
-uint64_t MaxRssKb() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<uint64_t>(ru.ru_maxrss);
-}
-
-}  // namespace
+using sys::ProcessCpuNs;
+using sys::ThreadCpuNs;
 
 AgentRuntime::AgentRuntime(std::string listen_host, uint64_t seed)
     : host_(std::move(listen_host)),
@@ -177,7 +151,7 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     h->set_cpu_ns(started ? static_cast<uint64_t>(ProcessCpuNs() - cpu_at_start_ns_) : 0);
     h->set_io_cpu_ns(started ? static_cast<uint64_t>(ThreadCpuNs() - io_cpu_at_start_ns_) : 0);
     h->set_startup_cpu_ns(static_cast<uint64_t>(started ? cpu_at_start_ns_ : ProcessCpuNs()));
-    h->set_max_rss_kb(MaxRssKb());
+    h->set_max_rss_kb(sys::MaxRssKb());
     h->set_instances(static_cast<int>(instances_.size()));
     return s;
   });
@@ -201,12 +175,7 @@ void AgentRuntime::Shutdown() {
 namespace archload::agent {
 
 bool AgentRuntime::PinToCpu(int cpu) {
-  return OnIo([cpu] {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
-  });
+  return OnIo([cpu] { return sys::PinThisThread(cpu); });
 }
 
 int64_t AgentRuntime::IoThreadCpuNs() {

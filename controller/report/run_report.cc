@@ -24,6 +24,11 @@ std::string Figure(const std::string& unit, std::optional<double> v) {
   return buf;
 }
 
+// A percentile in µs, 0 for an empty histogram.
+double PercentileUs(const stats::Histogram& h, double p) {
+  return h.Count() ? h.ValueAtPercentile(p) / 1e3 : 0.0;
+}
+
 nlohmann::json LatencyJson(const stats::Histogram& h) {
   const auto f = run::FiguresOf(h);
   return {{"count", f.count}, {"mean", f.mean_ms}, {"p50", f.p50_ms},
@@ -91,9 +96,6 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
     comps.push_back(c);
   }
   const auto& h = r.harness;
-  auto us = [](const stats::Histogram& x, double p) {
-    return x.Count() ? x.ValueAtPercentile(p) / 1e3 : 0.0;
-  };
   j["harness"] = {
       {"agents", h.agents},
       {"instances", h.instances},
@@ -106,8 +108,10 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
       {"agent_rss_sum_mb", h.agent_rss_sum_kb / 1024.0},
       {"controller_cpu_s", h.controller_cpu_s},
       {"cpu_us_per_request", r.ok > 0 ? h.agent_cpu_s * 1e6 / r.ok : 0.0},
-      {"send_lag_us", {{"p50", us(h.send_lag_ns, 50)}, {"p99", us(h.send_lag_ns, 99)}}},
-      {"timer_lateness_us", {{"p50", us(h.lateness_ns, 50)}, {"p99", us(h.lateness_ns, 99)}}}};
+      {"send_lag_us",
+       {{"p50", PercentileUs(h.send_lag_ns, 50)}, {"p99", PercentileUs(h.send_lag_ns, 99)}}},
+      {"timer_lateness_us",
+       {{"p50", PercentileUs(h.lateness_ns, 50)}, {"p99", PercentileUs(h.lateness_ns, 99)}}}};
   j["bottleneck"] = r.bottleneck;
   j["bottleneck_reason"] = r.bottleneck_reason;
   j["pass"] = run::AllPass(r);
@@ -163,9 +167,8 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
                 "lateness p99 %.0f µs\n",
                 h.agents, h.instances, h.startup_s, h.agent_cpu_s,
                 r.ok > 0 ? h.agent_cpu_s * 1e6 / r.ok : 0.0, h.agent_max_rss_kb / 1024.0,
-                h.controller_cpu_s,
-                h.send_lag_ns.Count() ? h.send_lag_ns.ValueAtPercentile(99) / 1e3 : 0.0,
-                h.lateness_ns.Count() ? h.lateness_ns.ValueAtPercentile(99) / 1e3 : 0.0);
+                h.controller_cpu_s, PercentileUs(h.send_lag_ns, 99),
+                PercentileUs(h.lateness_ns, 99));
   out << buf;
   for (const auto& w : r.warnings) out << "warning: " << w << "\n";
   out << (run::AllPass(r) ? "VERDICT: every NFR holds\n" : "VERDICT: some NFRs fail\n");

@@ -101,24 +101,18 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
   }
   if (!r.complete) r.warnings.push_back("some agents sent no final stats: figures are partial");
   // A harness that fell behind measures itself: say so beside the verdict.
-  constexpr double kHarnessSlackNs = 1e6;
-  char buf[200];
-  if (r.harness.send_lag_ns.Count() > 0 &&
-      r.harness.send_lag_ns.ValueAtPercentile(99) > kHarnessSlackNs) {
-    std::snprintf(buf, sizeof buf,
-                  "load generators fell behind their schedule (send lag p99 %.1f ms): latencies "
-                  "still count from the intended times, but use more agents or cores",
-                  r.harness.send_lag_ns.ValueAtPercentile(99) / 1e6);
+  auto warn_if_late = [&r](const stats::Histogram& h, const char* what, const char* advice) {
+    constexpr double kHarnessSlackNs = 1e6;
+    if (h.Count() == 0 || h.ValueAtPercentile(99) <= kHarnessSlackNs) return;
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%sp99 %.1f ms): %s", what, h.ValueAtPercentile(99) / 1e6,
+                  advice);
     r.warnings.push_back(buf);
-  }
-  if (r.harness.lateness_ns.Count() > 0 &&
-      r.harness.lateness_ns.ValueAtPercentile(99) > kHarnessSlackNs) {
-    std::snprintf(buf, sizeof buf,
-                  "emulated service times ended late (p99 %.1f ms): the agents' CPUs were busy; "
-                  "use more agents or cores",
-                  r.harness.lateness_ns.ValueAtPercentile(99) / 1e6);
-    r.warnings.push_back(buf);
-  }
+  };
+  warn_if_late(r.harness.send_lag_ns, "load generators fell behind their schedule (send lag ",
+               "latencies still count from the intended times, but use more agents or cores");
+  warn_if_late(r.harness.lateness_ns, "emulated service times ended late (",
+               "the agents' CPUs were busy; use more agents or cores");
   return r;
 }
 

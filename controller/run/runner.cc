@@ -1,6 +1,5 @@
 #include "controller/run/runner.h"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -8,6 +7,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "common/sys/cpu.h"
 #include "controller/run/control_server.h"
 #include "controller/run/local_launcher.h"
 
@@ -17,13 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-double ProcessCpuS() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 
 bool AllConnected(const std::vector<AgentState>& a, size_t n) {
   if (a.size() < n) return false;
@@ -69,7 +62,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   const RunSpec spec = BuildRunSpec(plan, o.run, agents);
 
   const auto launched = Clock::now();
-  const double cpu_at_launch = ProcessCpuS();
+  const double cpu_at_launch = sys::ProcessCpuNs() / 1e9;
   ControlServer server;
   const std::string address = server.Start("127.0.0.1");
   LocalLauncher launcher(o.agent_binary.empty() ? LocalLauncher::DefaultAgentBinary()
@@ -165,7 +158,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
       milliseconds(5000));
   auto agents_state = server.Snapshot();
   const double wall_s = std::chrono::duration<double>(Clock::now() - launched).count();
-  const double controller_cpu_s = ProcessCpuS() - cpu_at_launch;
+  const double controller_cpu_s = sys::ProcessCpuNs() / 1e9 - cpu_at_launch;
   server.Shutdown();
   launcher.Stop();
 

@@ -11,6 +11,17 @@ expect_keys() {  # output keys...
     grep -q "^$k=[0-9.]" <<<"$out" || fail "missing $k= in: $out"
   done
 }
+# Bad flags stop a benchmark with a message naming them (exit 2), not a silently different run.
+expect_refused() {  # expected-text command...
+  local want=$1 code=0 err; shift
+  err=$("$@" 2>&1 >/dev/null) || code=$?
+  [[ $code == 2 ]] || fail "$* exited $code, want 2"
+  grep -qF -- "$want" <<<"$err" || fail "$*: message lacks '$want': $err"
+}
+expect_refused "--seconds 'abc': expected a number" "$BIN/proxy_hop" --seconds abc
+expect_refused "unknown flag '--bogus'" "$BIN/round_trip" --bogus 1
+expect_refused "--outstanding: expected a number after it" "$BIN/grpc_unary" --outstanding
+
 out=$("$BIN/proxy_hop" --seconds 0.3 --outstanding 4) || fail "proxy_hop exited $?: $out"
 expect_keys "$out" proxy_rps proxy_cpu_us_per_req proxy_cpu_share proxy_failed
 grep -q "^proxy_failed=0$" <<<"$out" || fail "proxy_hop lost requests: $out"
