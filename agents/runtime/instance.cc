@@ -51,8 +51,7 @@ void Instance::StartService(std::shared_ptr<Waiting> w) {
   if (service_ns <= 0) {
     // Nothing to emulate (a pass-through hop, or service times scaled to zero): no timer, so a
     // zero-cost hop costs the harness only its forwarding.
-    w->service_end_ns = Fleet::NowNs();
-    OnServiceDone(w, 0);
+    OnServiceDone(w, 0);  // no lateness to record, so no clock read for the end
     return;
   }
   w->service_end_ns = Fleet::NowNs() + service_ns;
