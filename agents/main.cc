@@ -2,30 +2,79 @@
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <new>
+#include <sstream>
 
 #include "agents/control/session.h"
+
+namespace {
+
+// The token from --token-file, else $ARCHLOAD_TOKEN. Never from argv: any local user can read
+// another process's command line.
+std::string ReadToken(const std::string& file) {
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) throw std::runtime_error("--token-file " + file + ": cannot read it");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string t = ss.str();
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+    if (t.empty()) throw std::runtime_error("--token-file " + file + ": it is empty");
+    return t;
+  }
+  const char* env = std::getenv("ARCHLOAD_TOKEN");
+  return env ? env : "";
+}
+
+// One socket per instance plus connections: lift the soft descriptor limit to the hard one.
+void RaiseDescriptorLimit() {
+  rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  const rlim_t want = 262144;
+  if (rl.rlim_max < want) {
+    rlimit raised{want, want};
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+  }
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"archload-agent: emulated components for an archload run"};
   archload::agent::SessionOptions o;
+  std::string token_file;
   app.add_option("--controller", o.controller, "controller address host:port")->required();
   app.add_option("--agent-id", o.agent_id, "name in reports")->required();
   app.add_option("--listen-host", o.listen_host, "address the instances listen on");
   app.add_option("--seed", o.seed, "random seed");
+  app.add_option("--token-file", token_file,
+                 "file holding the run's control-plane token (default: $ARCHLOAD_TOKEN)");
+  app.add_option("--allow-peers", o.allow_peers,
+                 "addresses this agent may send load to: loopback, IPs, CIDR networks, "
+                 "comma-separated");
   CLI11_PARSE(app, argc, argv);
-  // One socket per instance plus connections: lift the soft descriptor limit to the hard one.
-  // 10,000 instances in one agent need ~30,000 (listen, inbound, outbound); root may go higher.
-  rlimit rl;
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-    const rlim_t want = 262144;
-    if (rl.rlim_max < want) {
-      rlimit raised{want, want};
-      if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
-    }
-    if (rl.rlim_cur < rl.rlim_max) {
-      rl.rlim_cur = rl.rlim_max;
-      setrlimit(RLIMIT_NOFILE, &rl);
-    }
+  try {
+    o.token = ReadToken(token_file);
+  } catch (const std::exception& e) {
+    std::cerr << "archload-agent " << o.agent_id << ": " << e.what() << "\n";
+    return 2;
   }
-  return archload::agent::RunSession(o);
+  RaiseDescriptorLimit();
+  try {
+    return archload::agent::RunSession(o);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "archload-agent " << o.agent_id
+              << ": out of memory (the harness, not the design, ran short)\n";
+    return 4;
+  } catch (const std::exception& e) {
+    std::cerr << "archload-agent " << o.agent_id << ": " << e.what() << "\n";
+    return 2;
+  }
 }

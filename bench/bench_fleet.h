@@ -30,6 +30,9 @@ struct GroupDef {
   double rate_rps = 0;  // clients
 };
 
+// The data-plane secret every bench connection presents (a real run draws a random one).
+inline std::string BenchSecret() { return std::string(32, 'b'); }
+
 // timer_spin_us as `archload run` sets it by default.
 inline v1::Assignment MakeAssignment(const std::vector<GroupDef>& defs, double duration_s,
                                      bool poisson = false, int timer_spin_us = 50) {
@@ -64,6 +67,7 @@ inline v1::Assignment MakeAssignment(const std::vector<GroupDef>& defs, double d
   w->set_profile("constant");
   w->set_seed(7);
   a.set_timer_spin_us(timer_spin_us);
+  a.set_data_secret(BenchSecret());
   return a;
 }
 
@@ -75,25 +79,44 @@ class Host {
     if (!runtime_->PinToCpu(cpu)) std::fprintf(stderr, "warning: cannot pin to CPU %d\n", cpu);
     v1::Assignment a = fleet;
     for (auto [g, i] : instances) {
-      auto* ref = a.add_instances();
-      ref->set_group(g);
-      ref->set_instance(i);
+      auto* hosted = a.add_hosted();
+      hosted->set_group(g);
+      hosted->add_instances(static_cast<uint32_t>(i));
     }
-    endpoints_ = runtime_->Configure(a);
+    instances_ = instances;
+    for (const auto& g : fleet.groups()) counts_.push_back(g.count());
+    ready_ = runtime_->Configure(a);
   }
   agent::AgentRuntime& runtime() { return *runtime_; }
-  const std::vector<v1::Endpoint>& endpoints() const { return endpoints_; }
+  // The host's one listener.
+  agent::EndpointAddress listener() const {
+    return {ready_.listener().host(), ready_.listener().port()};
+  }
+  const v1::Ready& ready() const { return ready_; }
+  const std::vector<std::pair<int, int>>& instances() const { return instances_; }
+  const std::vector<int>& counts() const { return counts_; }
 
  private:
   std::unique_ptr<agent::AgentRuntime> runtime_;
-  std::vector<v1::Endpoint> endpoints_;
+  v1::Ready ready_;
+  std::vector<std::pair<int, int>> instances_;
+  std::vector<int> counts_;
 };
 
-// Hands every host the whole endpoint table and starts them together.
+// Hands every host the whole table (each host's listener, the host of every instance) and starts
+// them together. Instances no host took (load generators of other hosts) go to host 0.
 inline void StartAll(const std::vector<Host*>& hosts, int delay_ms = 50) {
   v1::Start start;
-  for (auto* h : hosts) {
-    for (const auto& ep : h->endpoints()) *start.add_endpoints() = ep;
+  std::vector<std::vector<uint32_t>> agent_of;
+  for (int c : hosts.front()->counts()) agent_of.emplace_back(static_cast<size_t>(c), 0u);
+  for (size_t h = 0; h < hosts.size(); ++h) {
+    *start.add_agents() = hosts[h]->ready().listener();
+    for (auto [g, i] : hosts[h]->instances()) agent_of[g][i] = static_cast<uint32_t>(h);
+  }
+  for (size_t g = 0; g < agent_of.size(); ++g) {
+    auto* p = start.add_placement();
+    p->set_group(static_cast<int>(g));
+    p->mutable_agent()->Add(agent_of[g].begin(), agent_of[g].end());
   }
   start.set_delay_ms(delay_ms);
   for (auto* h : hosts) h->runtime().Start(start);

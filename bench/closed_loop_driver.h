@@ -21,11 +21,11 @@ namespace archload::bench {
 
 class ClosedLoopDriver {
  public:
-  ClosedLoopDriver(const std::vector<v1::Endpoint>& target, int outstanding, int cpu)
-      : peers_(io_), outstanding_(outstanding) {
-    std::vector<std::vector<agent::EndpointAddress>> table(2);
-    for (const auto& ep : target) table[1].push_back({ep.host(), ep.port()});
-    peers_.SetEndpoints(std::move(table));
+  // `target`: the listener hosting instance 0 of group 1; `secret`: the run's data-plane secret.
+  ClosedLoopDriver(const agent::EndpointAddress& target, const std::string& secret, int outstanding,
+                   int cpu)
+      : peers_(io_, secret, health_), outstanding_(outstanding) {
+    peers_.SetEndpoints({{}, {target}});
     thread_ = std::thread([this, cpu] {
       sys::PinThisThread(cpu);
       for (int i = 0; i < outstanding_; ++i) SendOne();
@@ -70,6 +70,7 @@ class ClosedLoopDriver {
   }
 
   asio::io_context io_;
+  agent::NetHealth health_{"closed-loop driver: "};
   agent::PeerPool peers_;
   int outstanding_;
   bool stopping_ = false;

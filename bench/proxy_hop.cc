@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   bench::Host sink(fleet, {{2, 0}}, other_cpu);
   bench::Host proxy(fleet, {{1, 0}}, proxy_cpu);
   bench::StartAll({&sink, &proxy}, 0);
-  bench::ClosedLoopDriver driver(proxy.endpoints(), outstanding, other_cpu);
+  bench::ClosedLoopDriver driver(proxy.listener(), bench::BenchSecret(), outstanding, other_cpu);
 
   bench::SleepS(1.0);  // warm-up: connections made, buffers grown
   const uint64_t n0 = driver.completed();

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
       seconds + 10);
   bench::Host sink(fleet, {{1, 0}}, same_core ? 0 : 1);
   bench::StartAll({&sink}, 0);
-  bench::ClosedLoopDriver driver(sink.endpoints(), outstanding, 0);
+  bench::ClosedLoopDriver driver(sink.listener(), bench::BenchSecret(), outstanding, 0);
 
   bench::SleepS(0.5);  // warm-up: connection made
   const uint64_t n0 = driver.completed();

@@ -12,6 +12,7 @@
 
 #include "agents/runtime/agent_runtime.h"
 #include "archload/v1/control.grpc.pb.h"
+#include "common/version/version.h"
 
 namespace archload::agent {
 
@@ -33,17 +34,51 @@ class Writer {
   Stream* stream_;
 };
 
+class SessionLog {
+ public:
+  explicit SessionLog(const std::string& id) : prefix_("archload-agent " + id + ": ") {}
+  void operator()(const std::string& line) const { std::cerr << prefix_ << line << "\n"; }
+
+ private:
+  std::string prefix_;
+};
+
+// Why the stream ended, from gRPC's status: "unauthenticated: ..." tells a wrong token from a
+// controller that went away.
+std::string EndReason(Stream& stream) {
+  const grpc::Status st = stream.Finish();
+  if (st.ok()) return "the controller ended the session";
+  return "gRPC status " + std::to_string(st.error_code()) + ": " + st.error_message();
+}
+
+void SayGoodbye(Writer& writer, const std::string& reason) {
+  v1::AgentMessage bye;
+  bye.mutable_goodbye()->set_reason(reason);
+  writer.Write(bye);
+}
+
 }  // namespace
 
 int RunSession(const SessionOptions& o) {
+  const SessionLog log(o.agent_id);
+  AddressPolicy peers;
+  try {
+    peers = AddressPolicy::Parse(o.allow_peers);
+  } catch (const std::invalid_argument& e) {
+    log(std::string("--allow-peers: ") + e.what());
+    return 2;
+  }
   grpc::ChannelArguments args;
   // Keepalives make a vanished controller (host down, no FIN) visible within seconds.
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 2000);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 3000);
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetMaxReceiveMessageSize(kMaxControlMessageBytes);
+  args.SetMaxSendMessageSize(kMaxControlMessageBytes);
   auto channel = grpc::CreateCustomChannel(o.controller, grpc::InsecureChannelCredentials(), args);
   auto stub = v1::Controller::NewStub(channel);
   grpc::ClientContext ctx;
+  if (!o.token.empty()) ctx.AddMetadata("authorization", "Bearer " + o.token);
   std::unique_ptr<Stream> stream = stub->Session(&ctx);
   Writer writer(stream.get());
 
@@ -51,24 +86,36 @@ int RunSession(const SessionOptions& o) {
   hello.mutable_hello()->set_agent_id(o.agent_id);
   hello.mutable_hello()->set_pid(static_cast<int>(getpid()));
   hello.mutable_hello()->set_host(o.listen_host);
-  if (!writer.Write(hello)) {
-    std::cerr << "archload-agent " << o.agent_id << ": cannot reach controller " << o.controller
-              << "\n";
-    return 3;
-  }
+  hello.mutable_hello()->set_version(kVersion);
+  hello.mutable_hello()->set_cores(static_cast<int>(std::thread::hardware_concurrency()));
   v1::ControllerMessage msg;
-  if (!stream->Read(&msg) || !msg.has_assignment()) {
-    std::cerr << "archload-agent " << o.agent_id << ": no assignment from the controller\n";
+  if (!writer.Write(hello) || !stream->Read(&msg) || !msg.has_assignment()) {
+    log("no assignment from the controller at " + o.controller + " (" + EndReason(*stream) + ")");
     return 3;
   }
-  AgentRuntime runtime(o.listen_host, o.seed);
+  AgentRuntime runtime(o.listen_host, o.seed, peers, "archload-agent " + o.agent_id);
   const v1::Assignment assignment = msg.assignment();
   v1::AgentMessage ready;
-  ready.mutable_ready();  // sent even when this agent hosts only clients (no endpoints)
-  for (const auto& ep : runtime.Configure(assignment)) *ready.mutable_ready()->add_endpoints() = ep;
+  try {
+    *ready.mutable_ready() = runtime.Configure(assignment);
+  } catch (const std::exception& e) {
+    // Refuse the run before any load, and tell the controller why.
+    log(std::string("cannot host the assignment: ") + e.what());
+    SayGoodbye(writer, std::string("cannot host the assignment: ") + e.what());
+    return 2;
+  }
   if (!writer.Write(ready)) return 3;
-  if (!stream->Read(&msg) || !msg.has_start()) return 3;
-  runtime.Start(msg.start());
+  if (!stream->Read(&msg) || !msg.has_start()) {
+    log("no start from the controller (" + EndReason(*stream) + ")");
+    return 3;
+  }
+  try {
+    runtime.Start(msg.start());
+  } catch (const std::exception& e) {
+    log(std::string("refusing to start: ") + e.what());
+    SayGoodbye(writer, std::string("refusing to start: ") + e.what());
+    return 2;
+  }
 
   std::mutex mu;
   std::condition_variable cv;
@@ -92,7 +139,7 @@ int RunSession(const SessionOptions& o) {
       stop_stats = true;
     }
     cv.notify_all();
-    stats.join();
+    if (stats.joinable()) stats.join();
   };
 
   int code = 3;  // unless the controller collects, the lease is lost
@@ -114,17 +161,16 @@ int RunSession(const SessionOptions& o) {
       v1::AgentMessage final_stats;
       *final_stats.mutable_stats() = runtime.Snapshot(true);
       writer.Write(final_stats);
-      v1::AgentMessage bye;
-      bye.mutable_goodbye()->set_reason("collected");
-      writer.Write(bye);
+      SayGoodbye(writer, "collected");
       code = 0;
       // Keep serving until the controller ends the run: other agents may still call us.
     }
   }
   if (code != 0) {
-    std::cerr << "archload-agent " << o.agent_id << ": controller gone, stopping\n";
+    // The lease is lost: stop every generator first, then find out why.
     runtime.Shutdown();
     end_stats();
+    log("controller gone, load stopped (" + EndReason(*stream) + ")");
     return code;
   }
   runtime.Shutdown();

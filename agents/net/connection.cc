@@ -1,10 +1,23 @@
 #include "agents/net/connection.h"
 
+#include "agents/net/handshake.h"
+
 namespace archload::agent {
 
-Connection::Connection(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {
+Connection::Connection(asio::ip::tcp::socket socket, Side side, std::string secret,
+                       NetHealth* health, size_t max_queued_bytes)
+    : socket_(std::move(socket)),
+      handshake_timer_(socket_.get_executor()),
+      side_(side),
+      state_(side == Side::kConnecting ? State::kAwaitChallenge : State::kAwaitHello),
+      secret_(std::move(secret)),
+      health_(health),
+      max_queued_(max_queued_bytes) {
   asio::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  const auto remote = socket_.remote_endpoint(ec);
+  peer_ =
+      ec ? "an unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
   // Small to start: an agent with 10,000 instances holds tens of thousands of connections, most
   // of them quiet. A busy one grows its buffer (ReadMore doubles it when a read fills it).
   in_.resize(4 * 1024);
@@ -13,7 +26,26 @@ Connection::Connection(asio::ip::tcp::socket socket) : socket_(std::move(socket)
 void Connection::Start(FrameHandler on_frame, CloseHandler on_close) {
   on_frame_ = std::move(on_frame);
   on_close_ = std::move(on_close);
+  started_ = true;
+  if (side_ == Side::kConnecting) {
+    client_nonce_ = Handshake::NewNonce();
+    Queue(Handshake::Hello(client_nonce_));
+  }
+  auto self = shared_from_this();
+  handshake_timer_.expires_after(std::chrono::milliseconds(kHandshakeTimeoutMs));
+  handshake_timer_.async_wait([this, self](const asio::error_code& ec) {
+    if (ec || state_ == State::kOpen || !open_) return;
+    Refuse("handshake-timeout",
+           "no handshake within " + std::to_string(kHandshakeTimeoutMs / 1000) + " s");
+  });
   ReadMore();
+}
+
+void Connection::Refuse(const std::string& kind, const std::string& why) {
+  health_->Note(health_->counters().refused_connections, kind,
+                "refused a data-plane connection " +
+                    std::string(side_ == Side::kAccepting ? "from " : "to ") + peer_ + ": " + why);
+  Fail();
 }
 
 void Connection::ReadMore() {
@@ -25,37 +57,118 @@ void Connection::ReadMore() {
                               Fail();
                               return;
                             }
-                            in_used_ += n;
-                            size_t pos = 0;
-                            Frame frame;
-                            while (open_) {
-                              auto consumed =
-                                  Frame::Decode(in_.data() + pos, in_used_ - pos, &frame);
-                              if (!consumed) {  // garbage from the peer: drop the connection
-                                Fail();
-                                return;
-                              }
-                              if (*consumed == 0) break;
-                              pos += *consumed;
-                              on_frame_(frame);
-                            }
-                            if (!open_) return;
-                            if (pos > 0) {
-                              std::memmove(in_.data(), in_.data() + pos, in_used_ - pos);
-                              in_used_ -= pos;
-                            }
-                            ReadMore();
+                            OnRead(n);
                           });
+}
+
+bool Connection::Handshake() {
+  auto consume = [this](size_t n) {
+    std::memmove(in_.data(), in_.data() + n, in_used_ - n);
+    in_used_ -= n;
+  };
+  while (state_ != State::kOpen) {
+    switch (state_) {
+      case State::kAwaitHello: {
+        if (in_used_ < Handshake::kHelloSize) return false;
+        auto nonce = Handshake::ParseHello(in_.data());
+        if (!nonce) {
+          Refuse("bad-hello", "it did not open with the archload handshake");
+          return false;
+        }
+        client_nonce_ = *nonce;
+        server_nonce_ = Handshake::NewNonce();
+        consume(Handshake::kHelloSize);
+        Queue(Handshake::Challenge(secret_, client_nonce_, server_nonce_));
+        state_ = State::kAwaitProof;
+        break;
+      }
+      case State::kAwaitProof: {
+        if (in_used_ < Handshake::kProofSize) return false;
+        if (!Handshake::VerifyProof(in_.data(), secret_, client_nonce_, server_nonce_)) {
+          Refuse("bad-secret", "it does not know this run's secret");
+          return false;
+        }
+        consume(Handshake::kProofSize);
+        state_ = State::kOpen;
+        break;
+      }
+      case State::kAwaitChallenge: {
+        if (in_used_ < Handshake::kChallengeSize) return false;
+        auto nonce = Handshake::VerifyChallenge(in_.data(), secret_, client_nonce_);
+        if (!nonce) {
+          Refuse("bad-secret", "the listener there does not know this run's secret");
+          return false;
+        }
+        server_nonce_ = *nonce;
+        consume(Handshake::kChallengeSize);
+        state_ = State::kOpen;
+        // The proof goes out first, then whatever frames waited for the handshake.
+        std::string held;
+        held.swap(held_);
+        Queue(Handshake::Proof(secret_, client_nonce_, server_nonce_) + held);
+        break;
+      }
+      case State::kOpen:
+        break;
+    }
+  }
+  handshake_timer_.cancel();
+  return true;
+}
+
+void Connection::OnRead(size_t n) {
+  in_used_ += n;
+  if (state_ != State::kOpen && !Handshake()) {
+    if (open_) ReadMore();  // not all of it yet
+    return;
+  }
+  size_t pos = 0;
+  Frame frame;
+  while (open_) {
+    FrameError why = FrameError::kLength;
+    auto consumed = Frame::Decode(in_.data() + pos, in_used_ - pos, &frame, &why);
+    if (!consumed) {  // the stream lost its framing: nothing after this can be trusted
+      health_->InvalidFrame(why, peer_);
+      Fail();
+      return;
+    }
+    if (*consumed == 0) break;
+    pos += *consumed;
+    on_frame_(frame);
+  }
+  if (!open_) return;
+  if (pos > 0) {
+    std::memmove(in_.data(), in_.data() + pos, in_used_ - pos);
+    in_used_ -= pos;
+  }
+  ReadMore();
 }
 
 void Connection::Send(const Frame& frame) {
   if (!open_) return;
+  if (queued_bytes() + frame.EncodedSize() > max_queued_) {
+    health_->Note(health_->counters().overflow_disconnects, "overflow",
+                  "disconnected " + peer_ + ": " + std::to_string(queued_bytes()) +
+                      " bytes queued for it and unread (limit " + std::to_string(max_queued_) +
+                      ")");
+    Fail();
+    return;
+  }
+  if (state_ != State::kOpen) {
+    frame.EncodeTo(held_);
+    return;
+  }
   frame.EncodeTo(out_pending_);
   if (!writing_) Flush();
 }
 
+void Connection::Queue(const std::string& bytes) {
+  out_pending_ += bytes;
+  if (!writing_) Flush();
+}
+
 void Connection::Flush() {
-  if (out_pending_.empty() || !open_) return;
+  if (out_pending_.empty() || !open_ || !started_) return;
   writing_ = true;
   out_writing_.swap(out_pending_);
   out_pending_.clear();
@@ -76,6 +189,7 @@ void Connection::Fail() {
   if (!open_) return;
   open_ = false;
   asio::error_code ec;
+  handshake_timer_.cancel();
   socket_.close(ec);
   if (on_close_) {
     auto cb = std::move(on_close_);

@@ -19,12 +19,38 @@ T Get(const uint8_t* p) {
   return v;
 }
 
+std::nullopt_t Refuse(FrameError e, FrameError* why) {
+  if (why) *why = e;
+  return std::nullopt;
+}
+
 }  // namespace
 
-void Frame::AddHop(uint16_t group, uint16_t instance, int64_t now_ns) {
+const char* FrameErrorName(FrameError e) {
+  switch (e) {
+    case FrameError::kLength:
+      return "length";
+    case FrameError::kKind:
+      return "kind";
+    case FrameError::kClass:
+      return "class";
+    case FrameError::kFlags:
+      return "flags";
+    case FrameError::kStatus:
+      return "status";
+    case FrameError::kHit:
+      return "hit";
+    case FrameError::kCount:
+      break;
+  }
+  return "unknown";
+}
+
+void Frame::AddHop(uint16_t group, uint32_t instance, int64_t now_ns) {
   if (trace_len >= kMaxTrace) return;  // deep paths keep their first hops
   const int64_t us = std::max<int64_t>(0, (now_ns - origin_ns) / 1000);
-  trace[trace_len++] = {group, instance, static_cast<uint32_t>(std::min<int64_t>(us, UINT32_MAX))};
+  trace[trace_len++] = {group, static_cast<uint16_t>(instance),
+                        static_cast<uint32_t>(std::min<int64_t>(us, UINT32_MAX))};
 }
 
 void Frame::EncodeTo(std::string& out) const {
@@ -37,8 +63,7 @@ void Frame::EncodeTo(std::string& out) const {
   Put<uint8_t>(out, hit ? 1 : 0);
   Put<uint8_t>(out, trace_len);
   Put<uint16_t>(out, target_group);
-  Put<uint16_t>(out, target_instance);
-  Put<uint16_t>(out, 0);
+  Put<uint32_t>(out, target_instance);
   Put<uint64_t>(out, request_id);
   Put<int64_t>(out, origin_ns);
   Put<uint64_t>(out, key);
@@ -49,24 +74,32 @@ void Frame::EncodeTo(std::string& out) const {
   }
 }
 
-std::optional<size_t> Frame::Decode(const uint8_t* data, size_t size, Frame* out) {
+std::optional<size_t> Frame::Decode(const uint8_t* data, size_t size, Frame* out, FrameError* why) {
   if (size < 4) return 0;
   const uint32_t body = Get<uint32_t>(data);
-  if (body < kHeaderSize - 4 || body > kMaxBody) return std::nullopt;
+  if (body < kHeaderSize - 4 || body > kMaxBody) return Refuse(FrameError::kLength, why);
   if (size < 4 + static_cast<size_t>(body)) return 0;
   const uint8_t kind = data[4];
-  if (kind != 1 && kind != 2) return std::nullopt;
+  if (kind != 1 && kind != 2) return Refuse(FrameError::kKind, why);
   const uint8_t trace_len = data[9];
-  if (trace_len > kMaxTrace || body != kHeaderSize - 4 + trace_len * 8u) return std::nullopt;
+  if (trace_len > kMaxTrace || body != kHeaderSize - 4 + trace_len * 8u) {
+    return Refuse(FrameError::kLength, why);
+  }
+  // Each of these indexes a table on the receiving side: out of range is an attack or a bug.
+  if (data[5] > 1) return Refuse(FrameError::kClass, why);
+  if ((data[6] & ~kKnownFlags) != 0) return Refuse(FrameError::kFlags, why);
+  if (data[7] > static_cast<uint8_t>(FrameStatus::kHarness)) {
+    return Refuse(FrameError::kStatus, why);
+  }
+  if (data[8] > 1) return Refuse(FrameError::kHit, why);
   out->kind = static_cast<FrameKind>(kind);
   out->request_class = data[5];
   out->flags = data[6];
-  if (data[7] > 2) return std::nullopt;
   out->status = static_cast<FrameStatus>(data[7]);
   out->hit = data[8] != 0;
   out->trace_len = trace_len;
   out->target_group = Get<uint16_t>(data + 10);
-  out->target_instance = Get<uint16_t>(data + 12);
+  out->target_instance = Get<uint32_t>(data + 12);
   out->request_id = Get<uint64_t>(data + 16);
   out->origin_ns = Get<int64_t>(data + 24);
   out->key = Get<uint64_t>(data + 32);

@@ -4,23 +4,27 @@
 
 namespace archload::agent {
 
-void PeerPool::SetEndpoints(std::vector<std::vector<EndpointAddress>> addresses) {
+void PeerPool::SetTable(PeerTable table) {
   peers_.clear();
-  peer_of_.clear();
+  for (auto& a : table.peers) peers_.push_back(Peer{std::move(a), nullptr, {}, 0, false});
+  peer_of_ = std::move(table.peer_of);
   outstanding_.clear();
-  std::map<std::pair<std::string, int>, int> index;
+  for (const auto& g : peer_of_) outstanding_.emplace_back(g.size(), 0);
+}
+
+void PeerPool::SetEndpoints(const std::vector<std::vector<EndpointAddress>>& addresses) {
+  PeerTable t;
+  std::map<std::pair<std::string, int>, uint32_t> index;
   for (const auto& g : addresses) {
-    auto& row = peer_of_.emplace_back();
-    outstanding_.emplace_back(g.size(), 0);
+    auto& row = t.peer_of.emplace_back();
     for (const auto& a : g) {
-      auto [it, added] = index.emplace(std::make_pair(a.host, a.port), 0);
-      if (added) {
-        it->second = static_cast<int>(peers_.size());
-        peers_.push_back(Peer{a, nullptr, {}, false});
-      }
+      auto [it, added] =
+          index.emplace(std::make_pair(a.host, a.port), static_cast<uint32_t>(t.peers.size()));
+      if (added) t.peers.push_back(a);
       row.push_back(it->second);
     }
   }
+  SetTable(std::move(t));
 }
 
 int PeerPool::InstanceCount(int group) const {
@@ -30,34 +34,52 @@ int PeerPool::InstanceCount(int group) const {
 
 int PeerPool::Outstanding(int group, int instance) const { return outstanding_[group][instance]; }
 
+void PeerPool::FailNow(const ResponseHandler& on_response) {
+  if (!on_response) return;
+  Frame failed;
+  failed.kind = FrameKind::kResponse;
+  failed.status = FrameStatus::kHarness;
+  on_response(failed);
+}
+
 void PeerPool::Send(int group, int instance, Frame& frame, ResponseHandler on_response) {
-  if (shutdown_ || instance < 0 || instance >= InstanceCount(group)) {
-    if (on_response) {
-      Frame failed;
-      failed.kind = FrameKind::kResponse;
-      failed.status = FrameStatus::kFailed;
-      on_response(failed);
-    }
+  if (shutdown_ || instance < 0 || instance >= InstanceCount(group) ||
+      peer_of_[group][instance] >= peers_.size()) {
+    FailNow(on_response);
     return;
   }
-  const int peer_index = peer_of_[group][instance];
+  const int peer_index = static_cast<int>(peer_of_[group][instance]);
+  Peer& peer = peers_[peer_index];
   const bool one_way = frame.flags & kFlagOneWay;
   frame.request_id = next_id_++;
   frame.target_group = static_cast<uint16_t>(group);
-  frame.target_instance = static_cast<uint16_t>(instance);
+  frame.target_instance = static_cast<uint32_t>(instance);
+  if (peer.conn && peer.conn->open()) {
+    if (!one_way) {
+      // Nothing comes back for a one-way frame to decrement its count.
+      pending_.emplace(frame.request_id,
+                       Pending{std::move(on_response), group, instance, peer_index});
+      ++outstanding_[group][instance];
+    }
+    auto conn = peer.conn;  // Send may fail the peer (overflow), which resets peer.conn
+    conn->Send(frame);
+    return;
+  }
+  if (peer.backlog_bytes + frame.EncodedSize() > Connection::kMaxQueuedBytes) {
+    health_.Note(health_.counters().overflow_disconnects, "backlog",
+                 "backlog to " + peer.address.host + ":" + std::to_string(peer.address.port) +
+                     " is full while connecting: request failed (harness)");
+    FailNow(on_response);
+    return;
+  }
   if (!one_way) {
-    // Nothing comes back for a one-way frame to decrement its count.
     pending_.emplace(frame.request_id,
                      Pending{std::move(on_response), group, instance, peer_index});
     ++outstanding_[group][instance];
   }
-  Peer& peer = peers_[peer_index];
-  if (peer.conn && peer.conn->open()) {
-    peer.conn->Send(frame);
-    return;
-  }
   std::string encoded;
   frame.EncodeTo(encoded);
+  peer.backlog_bytes += encoded.size();
   peer.backlog.push_back(std::move(encoded));
   if (!peer.connecting) Connect(peer_index);
 }
@@ -69,28 +91,59 @@ void PeerPool::Connect(int peer_index) {
   asio::error_code ec;
   const auto ip = asio::ip::make_address(peer.address.host, ec);
   if (ec) {
+    health_.Note(health_.counters().connect_errors, "connect",
+                 "peer address '" + peer.address.host + "' is not an IP address");
     FailPeer(peer_index);
     return;
   }
+  const std::string where = peer.address.host + ":" + std::to_string(peer.address.port);
   socket->async_connect(
       asio::ip::tcp::endpoint(ip, static_cast<unsigned short>(peer.address.port)),
-      [this, socket, peer_index](const asio::error_code& err) {
+      [this, socket, peer_index, where](const asio::error_code& err) {
         Peer& p = peers_[peer_index];
         p.connecting = false;
-        if (err || shutdown_) {
+        if (shutdown_) {
           FailPeer(peer_index);
           return;
         }
-        p.conn = std::make_shared<Connection>(std::move(*socket));
-        p.conn->Start([this](Frame& f) { OnResponse(f); },
-                      [this, peer_index] { FailPeer(peer_index); });
-        for (const auto& bytes : p.backlog) {
+        if (err) {
+          // EMFILE, EADDRNOTAVAIL (ports), ECONNREFUSED (the agent is gone): all the harness's.
+          health_.Note(health_.counters().connect_errors, "connect",
+                       "cannot connect to agent at " + where + ": " + err.message() +
+                           " (requests to it fail as harness errors)");
+          FailPeer(peer_index);
+          return;
+        }
+        p.conn = std::make_shared<Connection>(std::move(*socket), Connection::Side::kConnecting,
+                                              secret_, &health_);
+        p.conn->Start(
+            [this, where](Frame& f) {
+              if (f.kind != FrameKind::kResponse) {
+                health_.Note(health_.counters().unexpected_frames, "unexpected-request",
+                             "dropped a request frame sent back by " + where);
+                return;
+              }
+              OnResponse(f);
+            },
+            [this, peer_index, where] {
+              if (!shutdown_) {
+                health_.Note(health_.counters().lost_connections, "lost",
+                             "lost the connection to agent at " + where +
+                                 ": its requests in flight fail as harness errors");
+              }
+              FailPeer(peer_index);
+            });
+        auto backlog = std::move(p.backlog);
+        p.backlog.clear();
+        p.backlog_bytes = 0;
+        auto conn = p.conn;  // a send that overflows fails the peer and resets p.conn
+        for (const auto& bytes : backlog) {
           Frame f;
+          if (!conn->open()) break;
           if (Frame::Decode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &f)) {
-            p.conn->Send(f);
+            conn->Send(f);
           }
         }
-        p.backlog.clear();
       });
 }
 
@@ -107,8 +160,9 @@ void PeerPool::FailPeer(int peer_index) {
   Peer& peer = peers_[peer_index];
   peer.conn.reset();
   peer.backlog.clear();
+  peer.backlog_bytes = 0;
   peer.connecting = false;
-  // Everything in flight to that agent fails; callers count it as an error.
+  // Everything in flight to that agent fails; callers count it as a harness error.
   std::vector<std::pair<uint64_t, Pending>> lost;
   for (auto it = pending_.begin(); it != pending_.end();) {
     if (it->second.peer == peer_index) {
@@ -122,7 +176,7 @@ void PeerPool::FailPeer(int peer_index) {
   for (auto& [id, p] : lost) {
     Frame failed;
     failed.kind = FrameKind::kResponse;
-    failed.status = FrameStatus::kFailed;
+    failed.status = FrameStatus::kHarness;
     failed.request_id = id;
     if (p.handler) p.handler(failed);
   }

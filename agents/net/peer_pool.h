@@ -2,16 +2,20 @@
 
 // Outbound side of an agent: one persistent connection per downstream agent (every instance an
 // agent hosts shares its port), shared by every local caller, with request ids multiplexing the
-// requests in flight and each request naming its target instance.
+// requests in flight and each request naming its target instance. Whatever the transport loses
+// (a refused or broken connection, descriptors exhausted, a backlog over its bound) is answered
+// with FrameStatus::kHarness: the harness failed, not the design.
 
 #include <asio.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "agents/net/connection.h"
+#include "agents/net/net_health.h"
 
 namespace archload::agent {
 
@@ -20,18 +24,29 @@ struct EndpointAddress {
   int port = 0;
 };
 
+// Where every instance of the run is: the agents' listeners and, per group, the agent that
+// hosts each instance.
+struct PeerTable {
+  std::vector<EndpointAddress> peers;
+  std::vector<std::vector<uint32_t>> peer_of;  // [group][instance] -> index in peers
+};
+
 class PeerPool {
  public:
   using ResponseHandler = std::function<void(const Frame&)>;
 
-  explicit PeerPool(asio::io_context& io) : io_(io) {}
+  // `secret` is presented on every connection; `health` must outlive this.
+  PeerPool(asio::io_context& io, std::string secret, NetHealth& health)
+      : io_(io), secret_(std::move(secret)), health_(health) {}
 
-  // The endpoint table: addresses[group][instance].
-  void SetEndpoints(std::vector<std::vector<EndpointAddress>> addresses);
+  void SetTable(PeerTable table);
+  // The same from addresses[group][instance] (distinct addresses become distinct peers).
+  void SetEndpoints(const std::vector<std::vector<EndpointAddress>>& addresses);
+  void set_secret(std::string secret) { secret_ = std::move(secret); }
   int InstanceCount(int group) const;
 
   // Sends a request to one instance. `on_response` runs once with the response, or with a
-  // kFailed frame when the connection is lost. One-way frames take no handler.
+  // kHarness frame when the transport lost it. One-way frames take no handler.
   void Send(int group, int instance, Frame& frame, ResponseHandler on_response);
 
   // Requests sent and not yet answered per instance (for least-outstanding balancing).
@@ -46,6 +61,7 @@ class PeerPool {
     EndpointAddress address;
     std::shared_ptr<Connection> conn;
     std::vector<std::string> backlog;  // encoded frames waiting for the connection
+    size_t backlog_bytes = 0;
     bool connecting = false;
   };
   struct Pending {
@@ -57,11 +73,14 @@ class PeerPool {
   void Connect(int peer);
   void OnResponse(const Frame& frame);
   void FailPeer(int peer);
+  static void FailNow(const ResponseHandler& on_response);
 
   asio::io_context& io_;
-  std::vector<Peer> peers_;                    // one per distinct address
-  std::vector<std::vector<int>> peer_of_;      // [group][instance] -> index in peers_
-  std::vector<std::vector<int>> outstanding_;  // [group][instance]
+  std::string secret_;
+  NetHealth& health_;
+  std::vector<Peer> peers_;
+  std::vector<std::vector<uint32_t>> peer_of_;  // [group][instance] -> index in peers_
+  std::vector<std::vector<int>> outstanding_;   // [group][instance]
   std::unordered_map<uint64_t, Pending> pending_;
   uint64_t next_id_ = 1;
   bool shutdown_ = false;

@@ -8,12 +8,16 @@ namespace archload::agent {
 using sys::ProcessCpuNs;
 using sys::ThreadCpuNs;
 
-AgentRuntime::AgentRuntime(std::string listen_host, uint64_t seed)
+AgentRuntime::AgentRuntime(std::string listen_host, uint64_t seed, AddressPolicy peers,
+                           std::string name)
     : host_(std::move(listen_host)),
       seed_(seed),
+      allowed_peers_(std::move(peers)),
       work_(asio::make_work_guard(io_)),
       fleet_(std::make_unique<Fleet>(io_, model::StreamSeed({seed, model::kServiceStream}))),
-      thread_([this] { Loop(); }) {}
+      thread_([this] { Loop(); }) {
+  fleet_->health().log().set_prefix(name + ": ");
+}
 
 void AgentRuntime::Loop() {
   auto& timers = fleet_->timers();
@@ -30,63 +34,104 @@ void AgentRuntime::Loop() {
 
 AgentRuntime::~AgentRuntime() { Shutdown(); }
 
-std::vector<v1::Endpoint> AgentRuntime::Configure(const v1::Assignment& assignment) {
-  return OnIo([&] {
+v1::Ready AgentRuntime::Configure(const v1::Assignment& assignment) {
+  return OnIo([&]() -> v1::Ready {
     assignment_ = assignment;
     fleet_->Configure(assignment);
     fleet_->timers().SetEarlyWake(static_cast<int64_t>(std::max(0, assignment.timer_spin_us())) *
                                   1000);
-    std::vector<v1::Endpoint> endpoints;
-    for (const auto& ref : assignment.instances()) {
-      const auto& g = fleet_->group(ref.group());
-      if (g.role == spec::Role::kClient) {
-        RateProfile p;
-        const auto& w = assignment.workload();
-        const double share = 1.0 / std::max(1, g.spec.count());
-        p.kind = w.profile().empty() ? "constant" : w.profile();
-        p.rate_rps = g.spec.client_rate_rps() * share;
-        p.start_rps = w.rate_rps() > 0 ? w.start_rps() * p.rate_rps / w.rate_rps() : 0;
-        p.spike_multiplier = w.spike_multiplier() > 0 ? w.spike_multiplier() : 1;
-        p.duration_s = w.duration_s();
-        p.poisson = w.poisson();
-        generators_.push_back(std::make_unique<LoadGenerator>(
-            *fleet_, ref.group(), ref.instance(), p, g.spec.client_read_ratio(),
-            model::StreamSeed({w.seed(), static_cast<uint64_t>(ref.group()),
-                               static_cast<uint64_t>(ref.instance())}),
-            w.key_space(), w.key_zipf()));
-        continue;
+    v1::Ready ready;
+    for (const auto& hosted : assignment.hosted()) {
+      if (hosted.group() < 0 || hosted.group() >= static_cast<int>(fleet_->group_count())) {
+        throw std::invalid_argument("assignment hosts group " + std::to_string(hosted.group()) +
+                                    ", which is not in the run");
       }
-      if (!listener_) {
-        listener_ = std::make_unique<Listener>(io_);
-        port_ = listener_->Listen(host_);
+      const auto& g = fleet_->group(hosted.group());
+      for (uint32_t index : hosted.instances()) {
+        if (index >= static_cast<uint32_t>(g.spec.count())) {
+          throw std::invalid_argument("assignment hosts instance " + std::to_string(index) +
+                                      " of '" + g.spec.name() + "', which has " +
+                                      std::to_string(g.spec.count()));
+        }
+        if (g.role == spec::Role::kClient) {
+          AddGenerator(hosted.group(), static_cast<int>(index));
+          continue;
+        }
+        if (!listener_) {
+          listener_ = std::make_unique<Listener>(io_, assignment.data_secret(), fleet_->health());
+          port_ = listener_->Listen(host_);
+        }
+        auto inst = std::make_unique<Instance>(*fleet_, hosted.group(), static_cast<int>(index));
+        listener_->Route(inst.get());
+        instances_.push_back(std::move(inst));
       }
-      auto inst = std::make_unique<Instance>(*fleet_, ref.group(), ref.instance());
-      listener_->Route(inst.get());
-      v1::Endpoint ep;
-      ep.set_group(ref.group());
-      ep.set_instance(ref.instance());
-      ep.set_host(host_);
-      ep.set_port(port_);
-      endpoints.push_back(ep);
-      instances_.push_back(std::move(inst));
     }
-    return endpoints;
+    if (listener_) {
+      ready.mutable_listener()->set_host(host_);
+      ready.mutable_listener()->set_port(port_);
+    }
+    ready.set_instances(static_cast<int>(instances_.size()));
+    return ready;
   });
+}
+
+void AgentRuntime::AddGenerator(int group, int index) {
+  const auto& g = fleet_->group(group);
+  RateProfile p;
+  const auto& w = assignment_.workload();
+  const double share = 1.0 / std::max(1, g.spec.count());
+  p.kind = w.profile().empty() ? "constant" : w.profile();
+  p.rate_rps = g.spec.client_rate_rps() * share;
+  p.start_rps = w.rate_rps() > 0 ? w.start_rps() * p.rate_rps / w.rate_rps() : 0;
+  p.spike_multiplier = w.spike_multiplier() > 0 ? w.spike_multiplier() : 1;
+  p.duration_s = w.duration_s();
+  p.poisson = w.poisson();
+  generators_.push_back(std::make_unique<LoadGenerator>(
+      *fleet_, group, index, p, g.spec.client_read_ratio(),
+      model::StreamSeed({w.seed(), static_cast<uint64_t>(group), static_cast<uint64_t>(index)}),
+      w.key_space(), w.key_zipf()));
+}
+
+PeerTable AgentRuntime::TableOf(const v1::Start& start) const {
+  PeerTable t;
+  for (const auto& a : start.agents()) {
+    if (!a.host().empty() && !allowed_peers_.AllowsHost(a.host())) {
+      throw std::invalid_argument("the start message names peer " + a.host() + ":" +
+                                  std::to_string(a.port()) + ", outside the allowed peers (" +
+                                  allowed_peers_.Describe() + "); refusing to send load there");
+    }
+    if (!a.host().empty() && (a.port() <= 0 || a.port() > 65535)) {
+      throw std::invalid_argument("the start message names port " + std::to_string(a.port()));
+    }
+    t.peers.push_back({a.host(), a.port()});
+  }
+  t.peer_of.resize(fleet_->group_count());
+  for (const auto& p : start.placement()) {
+    if (p.group() < 0 || p.group() >= static_cast<int>(fleet_->group_count())) {
+      throw std::invalid_argument("the start message places group " + std::to_string(p.group()) +
+                                  ", which is not in the run");
+    }
+    const auto& g = fleet_->group(p.group());
+    if (p.agent_size() != g.spec.count()) {
+      throw std::invalid_argument("the start message places " + std::to_string(p.agent_size()) +
+                                  " instances of '" + g.spec.name() + "', which has " +
+                                  std::to_string(g.spec.count()));
+    }
+    for (uint32_t agent : p.agent()) {
+      if (agent >= t.peers.size()) {
+        throw std::invalid_argument("the start message places an instance on agent " +
+                                    std::to_string(agent) + " of " +
+                                    std::to_string(t.peers.size()));
+      }
+    }
+    t.peer_of[p.group()].assign(p.agent().begin(), p.agent().end());
+  }
+  return t;
 }
 
 void AgentRuntime::Start(const v1::Start& start) {
   OnIo([&] {
-    std::vector<std::vector<EndpointAddress>> table(fleet_->group_count());
-    for (size_t g = 0; g < table.size(); ++g) {
-      table[g].resize(std::max(0, fleet_->group(static_cast<int>(g)).spec.count()));
-    }
-    for (const auto& ep : start.endpoints()) {
-      if (ep.group() < 0 || ep.group() >= static_cast<int>(table.size())) continue;
-      auto& row = table[ep.group()];
-      if (ep.instance() >= static_cast<int>(row.size())) row.resize(ep.instance() + 1);
-      row[ep.instance()] = {ep.host(), ep.port()};
-    }
-    fleet_->peers().SetEndpoints(std::move(table));
+    fleet_->peers().SetTable(TableOf(start));
     cpu_at_start_ns_ = ProcessCpuNs();
     io_cpu_at_start_ns_ = ThreadCpuNs();
     start_ns_ = Fleet::NowNs() + start.delay_ms() * 1000000;
@@ -110,6 +155,7 @@ size_t AgentRuntime::InFlight() {
 v1::Stats AgentRuntime::Snapshot(bool final) {
   return OnIo([&] {
     v1::Stats s;
+    if (final) fleet_->health().set_quiet();
     s.set_elapsed_ns(start_ns_ > 0 ? Fleet::NowNs() - start_ns_ : 0);
     s.set_final(final);
     s.set_stopped(stopped_);
@@ -122,6 +168,7 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
       g->set_completed(c.completed);
       g->set_rejected(c.rejected);
       g->set_failed(c.failed);
+      g->set_harness_failed(c.harness_failed);
       g->set_hits(c.hits);
       g->set_misses(c.misses);
       g->set_busy_ns(c.busy_ns);
@@ -140,6 +187,7 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     c->set_dropped(cc.dropped);
     c->set_ok(cc.ok);
     c->set_errors(cc.errors);
+    c->set_harness_errors(cc.harness_errors);
     c->set_read_latency_ns(cc.read_ns.Serialize());
     c->set_write_latency_ns(cc.write_ns.Serialize());
     c->set_max_send_lag_ns(cc.max_send_lag_ns);
@@ -153,6 +201,21 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     h->set_startup_cpu_ns(static_cast<uint64_t>(started ? cpu_at_start_ns_ : ProcessCpuNs()));
     h->set_max_rss_kb(sys::MaxRssKb());
     h->set_instances(static_cast<int>(instances_.size()));
+    const auto& n = fleet_->health().counters();
+    auto* dp = h->mutable_data_plane();
+    for (size_t e = 0; e < n.invalid_frames.size(); ++e) {
+      if (n.invalid_frames[e] > 0) {
+        (*dp->mutable_invalid_frames())[FrameErrorName(static_cast<FrameError>(e))] =
+            n.invalid_frames[e];
+      }
+    }
+    dp->set_refused_connections(n.refused_connections);
+    dp->set_overflow_disconnects(n.overflow_disconnects);
+    dp->set_unroutable_frames(n.unroutable_frames);
+    dp->set_unexpected_frames(n.unexpected_frames);
+    dp->set_accept_errors(n.accept_errors);
+    dp->set_connect_errors(n.connect_errors);
+    dp->set_lost_connections(n.lost_connections);
     return s;
   });
 }

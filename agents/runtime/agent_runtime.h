@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "agents/net/address_policy.h"
 #include "agents/runtime/fleet.h"
 #include "agents/runtime/instance.h"
 #include "agents/runtime/listener.h"
@@ -21,16 +22,23 @@ namespace archload::agent {
 
 class AgentRuntime {
  public:
-  AgentRuntime(std::string listen_host, uint64_t seed);
+  // `peers`: the addresses this agent may send to; every peer a Start names must be in it.
+  AgentRuntime(std::string listen_host, uint64_t seed, AddressPolicy peers = AddressPolicy(),
+               std::string name = "archload-agent");
   ~AgentRuntime();
 
-  // Builds the assigned instances and binds their ports; returns their endpoints.
-  std::vector<v1::Endpoint> Configure(const v1::Assignment& assignment);
-  // Wires the endpoint table and starts the load generators after start.delay_ms().
+  // Builds the assigned instances and binds the agent's one listener; returns the Ready message
+  // (the listener's address). Throws std::invalid_argument / std::system_error with the reason
+  // when the assignment cannot be hosted.
+  v1::Ready Configure(const v1::Assignment& assignment);
+  // Wires the endpoint table and starts the load generators after start.delay_ms(). Throws
+  // std::invalid_argument, before any load, when the table names a peer outside the allowed
+  // addresses or does not match the run's groups.
   void Start(const v1::Start& start);
   // Stops sending new client requests; in-flight ones go on.
   void StopLoad();
   size_t InFlight();
+  // The final stats; from here on peers leaving is expected and not logged.
   v1::Stats Snapshot(bool final);
   void Shutdown();
 
@@ -43,6 +51,10 @@ class AgentRuntime {
   // window it polls the sockets without sleeping and fires the timer on time.
   void Loop();
 
+  void AddGenerator(int group, int index);
+  PeerTable TableOf(const v1::Start& start) const;
+
+  // Runs f on the io thread and returns its result; an exception it throws is rethrown here.
   template <typename F>
   auto OnIo(F f) -> decltype(f()) {
     std::packaged_task<decltype(f())()> task(std::move(f));
@@ -53,6 +65,7 @@ class AgentRuntime {
 
   std::string host_;
   uint64_t seed_;
+  AddressPolicy allowed_peers_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::unique_ptr<Fleet> fleet_;

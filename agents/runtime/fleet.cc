@@ -5,9 +5,27 @@
 
 namespace archload::agent {
 
-Fleet::Fleet(asio::io_context& io, uint64_t seed) : io_(io), timers_(io), peers_(io), rng_(seed) {}
+Fleet::Fleet(asio::io_context& io, uint64_t seed)
+    : io_(io), timers_(io), peers_(io, "", health_), rng_(seed) {}
 
 void Fleet::Configure(const v1::Assignment& assignment) {
+  // Every index the data plane will use comes from here: check them once, so that nothing later
+  // indexes past a table.
+  const int n = assignment.groups_size();
+  if (n > 65535) throw std::invalid_argument("more than 65,535 groups");
+  for (int i = 0; i < n; ++i) {
+    const auto& g = assignment.groups(i);
+    if (g.index() != i)
+      throw std::invalid_argument("group " + std::to_string(i) + " has index " +
+                                  std::to_string(g.index()));
+    if (g.count() < 1) throw std::invalid_argument("group '" + g.name() + "' has no instances");
+    for (int d : g.downstream()) {
+      if (d < 0 || d >= n)
+        throw std::invalid_argument("group '" + g.name() + "' calls group " + std::to_string(d) +
+                                    ", which is not in the run");
+    }
+  }
+  peers_.set_secret(assignment.data_secret());
   groups_.clear();
   design_ = spec::Design{};
   for (const auto& g : assignment.groups()) {

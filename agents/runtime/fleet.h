@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "agents/core/timer_queue.h"
+#include "agents/net/net_health.h"
 #include "agents/net/peer_pool.h"
 #include "archload/v1/control.pb.h"
 #include "common/model/call_rules.h"
@@ -25,6 +26,7 @@ struct GroupCounters {
   uint64_t completed = 0;
   uint64_t rejected = 0;
   uint64_t failed = 0;
+  uint64_t harness_failed = 0;  // the transport lost one of its calls
   uint64_t hits = 0;
   uint64_t misses = 0;
   uint64_t busy_ns = 0;
@@ -43,6 +45,7 @@ struct ClientCounters {
   uint64_t dropped = 0;
   uint64_t ok = 0;
   uint64_t errors = 0;
+  uint64_t harness_errors = 0;  // lost by the harness, not failed by the design
   uint64_t max_send_lag_ns = 0;
   stats::Histogram read_ns;
   stats::Histogram write_ns;
@@ -62,12 +65,14 @@ class Fleet {
  public:
   explicit Fleet(asio::io_context& io, uint64_t seed);
 
-  // Builds groups and call rules from the assignment's group specs.
+  // Builds groups and call rules from the assignment's group specs. Throws
+  // std::invalid_argument when the assignment does not describe a consistent fleet.
   void Configure(const v1::Assignment& assignment);
 
   asio::io_context& io() { return io_; }
   TimerQueue& timers() { return timers_; }
   PeerPool& peers() { return peers_; }
+  NetHealth& health() { return health_; }
   std::mt19937_64& rng() { return rng_; }
   const model::CallRules& rules() const { return *rules_; }
   GroupRuntime& group(int g) { return groups_[g]; }
@@ -85,6 +90,7 @@ class Fleet {
  private:
   asio::io_context& io_;
   TimerQueue timers_;
+  NetHealth health_;
   PeerPool peers_;
   std::mt19937_64 rng_;
   std::vector<GroupRuntime> groups_;

@@ -126,6 +126,8 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
         auto& gr = fleet_.group(group_);
         if (status == FrameStatus::kOk) {
           ++gr.counters.completed;
+        } else if (status == FrameStatus::kHarness) {
+          ++gr.counters.harness_failed;
         } else {
           ++gr.counters.failed;
         }

@@ -5,10 +5,14 @@
 namespace archload::agent {
 
 int Listener::Listen(const std::string& host) {
-  const asio::ip::tcp::endpoint ep(asio::ip::make_address(host), 0);
+  asio::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) throw std::system_error(ec, "listen address '" + host + "' is not an IP address");
+  const asio::ip::tcp::endpoint ep(address, 0);
   acceptor_.open(ep.protocol());
   acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
-  acceptor_.bind(ep);
+  acceptor_.bind(ep, ec);
+  if (ec) throw std::system_error(ec, "cannot listen on " + host);
   acceptor_.listen(asio::socket_base::max_listen_connections);
   Accept();
   return acceptor_.local_endpoint().port();
@@ -23,8 +27,10 @@ void Listener::Route(Instance* instance) {
 }
 
 void Listener::Close() {
+  closed_ = true;
   asio::error_code ec;
   acceptor_.close(ec);
+  retry_.cancel();
   for (auto& w : conns_) {
     if (auto c = w.lock()) c->Close();
   }
@@ -33,8 +39,21 @@ void Listener::Close() {
 
 void Listener::Accept() {
   acceptor_.async_accept([this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
-    if (ec) return;  // closed
-    auto conn = std::make_shared<Connection>(std::move(socket));
+    if (closed_ || ec == asio::error::operation_aborted) return;
+    if (ec) {
+      // Out of descriptors (EMFILE/ENFILE) or memory: the harness, not the design, is short.
+      // Keep the listener alive and try again shortly; callers meanwhile wait or fail as harness.
+      health_.Note(health_.counters().accept_errors, "accept",
+                   "cannot accept a data-plane connection: " + ec.message() +
+                       " (the agent's own limit, not the design's)");
+      retry_.expires_after(std::chrono::milliseconds(50));
+      retry_.async_wait([this](const asio::error_code& e) {
+        if (!e && !closed_) Accept();
+      });
+      return;
+    }
+    auto conn = std::make_shared<Connection>(std::move(socket), Connection::Side::kAccepting,
+                                             secret_, &health_, max_queued_);
     std::weak_ptr<Connection> weak = conn;
     conn->Start(
         [this, weak](Frame& f) {
@@ -49,7 +68,11 @@ void Listener::Accept() {
 }
 
 void Listener::OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame) {
-  if (frame.kind != FrameKind::kRequest) return;
+  if (frame.kind != FrameKind::kRequest) {
+    health_.Note(health_.counters().unexpected_frames, "unexpected-response",
+                 "dropped a response frame sent to the listener by " + conn->peer());
+    return;
+  }
   Instance* target = nullptr;
   if (frame.target_group < routes_.size() &&
       frame.target_instance < routes_[frame.target_group].size()) {
@@ -59,10 +82,15 @@ void Listener::OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame) {
     target->OnRequest(conn, frame);
     return;
   }
-  // Not hosted here (a stale endpoint table): fail fast rather than leave the caller waiting.
+  // Not hosted here (a stale or wrong endpoint table): the harness's fault. Fail fast rather
+  // than leave the caller waiting.
+  health_.Note(health_.counters().unroutable_frames, "unroutable",
+               "request from " + conn->peer() + " for group " + std::to_string(frame.target_group) +
+                   " instance " + std::to_string(frame.target_instance) +
+                   ", which this agent does not host");
   if (frame.flags & kFlagOneWay) return;
   frame.kind = FrameKind::kResponse;
-  frame.status = FrameStatus::kFailed;
+  frame.status = FrameStatus::kHarness;
   conn->Send(frame);
 }
 

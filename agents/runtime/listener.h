@@ -3,7 +3,8 @@
 // One port per agent: every instance the agent hosts is reached through it, each request naming
 // its instance. An agent then holds one listening socket plus one connection per calling agent,
 // not one of each per instance, so 10,000 instances fit in a 20,000-descriptor limit, and
-// requests to many instances share a connection's batched writes.
+// requests to many instances share a connection's batched writes. Only connections that prove
+// they know the run's secret are served (Connection runs the handshake).
 
 #include <asio.hpp>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "agents/net/connection.h"
+#include "agents/net/net_health.h"
 
 namespace archload::agent {
 
@@ -18,9 +20,18 @@ class Instance;
 
 class Listener {
  public:
-  explicit Listener(asio::io_context& io) : acceptor_(io) {}
+  // `health` must outlive this. A caller that leaves more than `max_queued_bytes` of responses
+  // unread is disconnected.
+  Listener(asio::io_context& io, std::string secret, NetHealth& health,
+           size_t max_queued_bytes = Connection::kMaxQueuedBytes)
+      : acceptor_(io),
+        retry_(io),
+        secret_(std::move(secret)),
+        health_(health),
+        max_queued_(max_queued_bytes) {}
 
-  // Binds host:0 and starts accepting; returns the port.
+  // Binds host:0 and starts accepting; returns the port. Throws std::system_error naming the
+  // address when it cannot bind.
   int Listen(const std::string& host);
   // Frames for (instance->group(), instance->index()) go to `instance`, which must outlive this.
   void Route(Instance* instance);
@@ -31,8 +42,13 @@ class Listener {
   void OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame);
 
   asio::ip::tcp::acceptor acceptor_;
+  asio::steady_timer retry_;  // accept again after descriptor exhaustion
+  std::string secret_;
+  NetHealth& health_;
+  size_t max_queued_;
   std::vector<std::vector<Instance*>> routes_;  // [group][index]; null where hosted elsewhere
   std::vector<std::weak_ptr<Connection>> conns_;
+  bool closed_ = false;
 };
 
 }  // namespace archload::agent

@@ -61,6 +61,10 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
   c.send_lag_ns.Record(lag);
   if (fleet_.peers().InFlight() >= kMaxInFlight) {
     ++c.dropped;
+    fleet_.health().log().Log("in-flight-cap",
+                              "arrivals dropped: " + std::to_string(kMaxInFlight) +
+                                  " requests in flight (the harness's cap, not the design's)",
+                              now);
     return;
   }
   ++c.sent;
@@ -75,6 +79,10 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
   auto task = std::make_shared<Task>(
       fleet_, group_, f, true, [this, intended_ns, read](FrameStatus status, const Frame&) {
         auto& cc = fleet_.client();
+        if (status == FrameStatus::kHarness) {
+          ++cc.harness_errors;
+          return;
+        }
         if (status != FrameStatus::kOk) {
           ++cc.errors;
           return;

@@ -129,12 +129,15 @@ void Task::Next() {
     });
     return;
   }
-  Finish(failed_ ? FrameStatus::kFailed : FrameStatus::kOk);
+  Finish(harness_failed_ ? FrameStatus::kHarness
+         : failed_       ? FrameStatus::kFailed
+                         : FrameStatus::kOk);
 }
 
 void Task::OnReply(const model::Step& step, const Frame& reply) {
   if (reply.status != FrameStatus::kOk) {
     failed_ = true;
+    if (reply.status == FrameStatus::kHarness) harness_failed_ = true;
     return;
   }
   if (step.lookup) cache_miss_ = !reply.hit;

@@ -2,7 +2,8 @@
 
 // Runs one request's behaviour at one instance: the steps of its call rules, each call to a
 // downstream instance in turn (or all at once for a parallel step), then reports how it ended.
-// A failed or rejected call fails the request; the remaining steps are skipped.
+// A failed or rejected call fails the request; the remaining steps are skipped. A call the
+// harness lost fails it as a harness error, so the client counts it apart from the design's.
 
 #include <functional>
 #include <memory>
@@ -11,8 +12,6 @@
 #include "agents/runtime/fleet.h"
 
 namespace archload::agent {
-
-inline constexpr uint8_t kFlagDelivery = 4;  // a broker delivering a message to a consumer
 
 class Task : public std::enable_shared_from_this<Task> {
  public:
@@ -42,6 +41,7 @@ class Task : public std::enable_shared_from_this<Task> {
   size_t call_ = 0;
   int waiting_ = 0;  // parallel calls outstanding
   bool failed_ = false;
+  bool harness_failed_ = false;  // a call was lost by the transport, not failed by the design
   bool done_called_ = false;
   Done done_;
 };

@@ -6,7 +6,9 @@
 #include "common/spec/spec_yaml.h"
 #include "controller/catalog/catalog.h"
 #include "controller/cli/commands.h"
+#include "controller/report/report_file.h"
 #include "controller/report/run_report.h"
+#include "controller/run/interrupt.h"
 #include "controller/run/runner.h"
 
 namespace archload::cli {
@@ -48,6 +50,7 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
     return kExitError;
   }
   const double duration = ParseDuration(o.duration);
+  if (!o.report.empty()) report::CheckWritable("--report", o.report);
 
   // Size the fleet for the problem's rate; --rate changes only what is offered to it.
   planner::PlanOptions popts;
@@ -77,11 +80,20 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   ro.run.timer_spin_us = o.timer_spin_us;
   ro.agents = o.agents;
   ro.progress = !o.quiet;
+  const run::InterruptGuard interrupts;  // Ctrl-C: stop, collect, report what was measured
+  ro.interrupt = run::InterruptGuard::Flag();
   std::cerr << "archload run " << problem.id << ": "
             << (ro.agents > 0 ? ro.agents : static_cast<int>(std::thread::hardware_concurrency()))
             << " agents, scale " << planner::FormatScale(plan.scale_divisor) << ", offering "
             << offered / plan.scale_divisor << " req/s for " << duration << " s\n";
-  run::RunResult result = run::Run(problem, plan, ro, std::cerr);
+  run::RunResult result;
+  try {
+    result = run::Run(problem, plan, ro, std::cerr);
+  } catch (const std::runtime_error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    const int sig = run::InterruptGuard::Signal();
+    return sig != 0 ? 128 + sig : kExitError;
+  }
   if (o.service_time_scale != 1) {
     result.warnings.push_back("service times scaled ×" + spec::FormatNumber(o.service_time_scale) +
                               ": the BoE column describes the unscaled design");
@@ -89,14 +101,15 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   run::Judge(result, problem, prediction);
   report::PrintRun(result, prediction, std::cout);
   if (!o.report.empty()) {
-    std::ofstream out(o.report, std::ios::binary | std::ios::trunc);
-    out << report::RunToJson(result, prediction).dump(2) << "\n";
-    if (!out) {
-      std::cerr << "error: " << o.report << ": cannot write the report\n";
+    try {
+      report::WriteAtomically(o.report, report::RunToJson(result, prediction).dump(2) + "\n");
+    } catch (const std::runtime_error& e) {
+      std::cerr << "error: " << e.what() << "\n";
       return kExitError;
     }
   }
-  if (!result.complete) return kExitError;
+  if (result.interrupted_by != 0) return 128 + result.interrupted_by;
+  if (!result.complete || !result.harness_faults.empty()) return kExitError;
   return run::AllPass(result) ? kExitOk : kExitFailed;
 }
 

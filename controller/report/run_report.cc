@@ -24,6 +24,8 @@ std::string Figure(const std::string& unit, std::optional<double> v) {
   return buf;
 }
 
+std::string FormatSecondsShort(double s) { return run::FormatSeconds(s); }
+
 // A percentile in µs, 0 for an empty histogram.
 double PercentileUs(const stats::Histogram& h, double p) {
   return h.Count() ? h.ValueAtPercentile(p) / 1e3 : 0.0;
@@ -42,14 +44,13 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
   j["problem"] = r.problem;
   j["scale"] = planner::FormatScale(r.divisor);
   j["scale_divisor"] = r.divisor;
-  j["duration_s"] = r.duration_s;
+  j["duration_s"] = r.duration_s;  // the window measured; rates are over it
+  j["planned_s"] = r.planned_s;
   j["offered_rps"] = r.offered_rps;
   j["achieved_rps"] = r.achieved_rps;
-  j["requests"] = {{"offered", r.offered},
-                   {"sent", r.sent},
-                   {"ok", r.ok},
-                   {"errors", r.errors},
-                   {"dropped", r.dropped}};
+  j["requests"] = {{"offered", r.offered}, {"sent", r.sent},
+                   {"ok", r.ok},           {"errors", r.errors},
+                   {"dropped", r.dropped}, {"harness_errors", r.harness_errors}};
   j["max_send_lag_ms"] = r.max_send_lag_ns / 1e6;
   j["latency_ms"] = LatencyJson(r.all_ns);
   j["latency_ms"]["read"] = LatencyJson(r.read_ns);
@@ -67,7 +68,8 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
                    {"target", v.target},
                    {"boe", Opt(v.boe)},
                    {"measured", Opt(v.measured)},
-                   {"pass", v.pass}});
+                   {"pass", v.pass},
+                   {"note", v.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.note)}});
   }
   auto& comps = j["components"] = nlohmann::json::array();
   for (size_t i = 0; i < r.groups.size(); ++i) {
@@ -83,6 +85,7 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
                      {"p99_ms", f.p99_ms},
                      {"rejected", g.rejected},
                      {"failed", g.failed},
+                     {"harness_failed", g.harness_failed},
                      {"hit_ratio", Opt(g.hit_ratio)}};
     if (i < prediction.groups.size()) c["predicted_utilization"] = prediction.groups[i].utilization;
     if (g.role == "broker") {
@@ -111,11 +114,36 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
       {"send_lag_us",
        {{"p50", PercentileUs(h.send_lag_ns, 50)}, {"p99", PercentileUs(h.send_lag_ns, 99)}}},
       {"timer_lateness_us",
-       {{"p50", PercentileUs(h.lateness_ns, 50)}, {"p99", PercentileUs(h.lateness_ns, 99)}}}};
+       {{"p50", PercentileUs(h.lateness_ns, 50)}, {"p99", PercentileUs(h.lateness_ns, 99)}}},
+      {"control_plane_refused", h.control_plane_refused},
+      {"faults", r.harness_faults}};
+  const auto& d = h.data_plane;
+  j["harness"]["data_plane"] = {{"invalid_frames", d.invalid_frames},
+                                {"refused_connections", d.refused_connections},
+                                {"overflow_disconnects", d.overflow_disconnects},
+                                {"unroutable_frames", d.unroutable_frames},
+                                {"unexpected_frames", d.unexpected_frames},
+                                {"accept_errors", d.accept_errors},
+                                {"connect_errors", d.connect_errors},
+                                {"lost_connections", d.lost_connections}};
+  auto& stalls = j["harness"]["stalls"] = nlohmann::json::array();
+  for (const auto& st : h.stalls) {
+    stalls.push_back({{"agent", st.agent}, {"from_s", st.from_s}, {"to_s", st.to_s}});
+  }
+  auto& agents = j["agents"] = nlohmann::json::array();
+  for (const auto& a : h.fleet) {
+    agents.push_back({{"id", a.id},
+                      {"listener", a.listener},
+                      {"instances", a.instances},
+                      {"final_stats", a.finished},
+                      {"goodbye", a.goodbye}});
+  }
   j["bottleneck"] = r.bottleneck;
   j["bottleneck_reason"] = r.bottleneck_reason;
   j["pass"] = run::AllPass(r);
   j["complete"] = r.complete;
+  j["incomplete_reason"] =
+      r.incomplete_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.incomplete_reason);
   j["warnings"] = r.warnings;
   return j;
 }
@@ -123,9 +151,12 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
 void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ostream& out) {
   const auto all = run::FiguresOf(r.all_ns);
   out << "\nRun of " << r.problem << " at scale " << planner::FormatScale(r.divisor) << ": "
-      << spec::FormatNumber(r.duration_s) << " s, offered " << HumanRate(r.offered_rps)
-      << " req/s, achieved " << HumanRate(r.achieved_rps) << " req/s, errors "
-      << Percent(r.error_rate) << "\n";
+      << spec::FormatNumber(std::round(r.duration_s * 10) / 10) << " s"
+      << (r.duration_s < r.planned_s - 0.05
+              ? " measured of " + spec::FormatNumber(r.planned_s) + " s planned"
+              : "")
+      << ", offered " << HumanRate(r.offered_rps) << " req/s, achieved "
+      << HumanRate(r.achieved_rps) << " req/s, errors " << Percent(r.error_rate) << "\n";
   out << "Latency measured: p50 " << Ms(all.p50_ms) << ", p95 " << Ms(all.p95_ms) << ", p99 "
       << Ms(all.p99_ms) << ", p99.9 " << Ms(all.p999_ms) << "   (BoE: ";
   if (prediction.latency.stable) {
@@ -140,6 +171,9 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
               n.pass ? "✓ pass" : "✗ FAIL"});
   }
   v.Print(out);
+  for (const auto& n : r.nfrs) {
+    if (!n.note.empty()) out << "  " << n.name << ": " << n.note << "\n";
+  }
   out << "\n";
   Table c({"group", "type", "inst", "req/s", "util", "BoE util", "p50", "p99", "rejected",
            "hit ratio", "depth"},
@@ -170,8 +204,21 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
                 h.controller_cpu_s, PercentileUs(h.send_lag_ns, 99),
                 PercentileUs(h.lateness_ns, 99));
   out << buf;
+  if (r.harness_errors > 0) {
+    out << "Requests lost by the harness (not counted as the design's errors): " << r.harness_errors
+        << "\n";
+  }
   for (const auto& w : r.warnings) out << "warning: " << w << "\n";
-  out << (run::AllPass(r) ? "VERDICT: every NFR holds\n" : "VERDICT: some NFRs fail\n");
+  for (const auto& f : r.harness_faults) out << "HARNESS: " << f << "\n";
+  if (!r.complete) out << "INCOMPLETE: " << r.incomplete_reason << "\n";
+  if (!r.harness_faults.empty()) {
+    out << "VERDICT: not judged: the harness, not the design, limited this run\n";
+  } else if (!r.complete) {
+    out << "VERDICT: incomplete run: figures above cover " << FormatSecondsShort(r.duration_s)
+        << " of " << FormatSecondsShort(r.planned_s) << "\n";
+  } else {
+    out << (run::AllPass(r) ? "VERDICT: every NFR holds\n" : "VERDICT: some NFRs fail\n");
+  }
 }
 
 }  // namespace archload::report

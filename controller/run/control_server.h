@@ -3,38 +3,58 @@
 // The controller's end of the control plane: a gRPC service with one Session stream per agent.
 // Stream handlers run on gRPC's threads and only record what agents say; the run's own thread
 // waits on that state and writes to the streams.
+//
+// Nothing is taken from a stream before it is admitted: it must carry the run's token (gRPC
+// metadata "authorization: Bearer <token>") and say hello under an agent id the run expects,
+// once. Anything else is refused, counted and logged, and cannot touch the run's state.
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "archload/v1/control.grpc.pb.h"
+#include "common/log/rate_limited_log.h"
 
 namespace archload::run {
 
 struct AgentState {
   std::string id;
   int pid = 0;
+  std::string host;
+  int cores = 0;
   bool connected = true;
   bool ready = false;
   bool finished = false;  // final stats received
-  std::vector<v1::Endpoint> endpoints;
+  v1::Ready ready_msg;
   v1::Stats latest;
+  std::string goodbye;                                 // the reason it gave, if it said goodbye
+  std::chrono::steady_clock::time_point last_heard{};  // any message
+  int stats_received = 0;
+};
+
+struct ControlAuth {
+  std::string token;                   // required on every session (empty: none, tests only)
+  std::set<std::string> expected_ids;  // admitted once each; empty: any id, up to max_agents
+  size_t max_agents = 0;
+  std::string version;  // agents must report this version (empty: any)
 };
 
 class ControlServer final : public v1::Controller::Service {
  public:
+  explicit ControlServer(ControlAuth auth = {});
   ~ControlServer() override;
 
-  // Listens on host:0; returns "host:port".
-  std::string Start(const std::string& host);
+  // Listens on host:port (0: any free port); returns "host:port". Throws on failure.
+  std::string Start(const std::string& host, int port = 0);
   void Shutdown();
 
   grpc::Status Session(
@@ -46,9 +66,13 @@ class ControlServer final : public v1::Controller::Service {
                std::chrono::milliseconds timeout);
   std::vector<AgentState> Snapshot();
 
-  // Sends a message to one agent (by index in arrival order) / to all. False if any write failed.
+  // Sends a message to one agent (by index in admission order) / to all. False if any write
+  // failed.
   bool Send(size_t agent, const v1::ControllerMessage& msg);
   bool SendAll(const v1::ControllerMessage& msg);
+
+  // Sessions refused (no or wrong token, unexpected or duplicate id, wrong version).
+  uint64_t refused() const { return refused_.load(); }
 
  private:
   using Stream = grpc::ServerReaderWriter<v1::ControllerMessage, v1::AgentMessage>;
@@ -57,12 +81,19 @@ class ControlServer final : public v1::Controller::Service {
     std::unique_ptr<std::mutex> write_mu = std::make_unique<std::mutex>();
   };
 
+  grpc::Status Refuse(grpc::ServerContext* context, grpc::StatusCode code, const std::string& why);
+  bool Authorized(grpc::ServerContext* context) const;
+
+  ControlAuth auth_;
   std::unique_ptr<grpc::Server> server_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<AgentState> agents_;
   std::vector<Slot> slots_;
   bool closing_ = false;
+  std::atomic<uint64_t> refused_{0};
+  std::mutex log_mu_;
+  logging::RateLimitedLog log_{"archload: control plane: "};
 };
 
 }  // namespace archload::run

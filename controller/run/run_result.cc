@@ -16,7 +16,30 @@ void MergeSerialized(stats::Histogram& into, const std::string& bytes) {
   if (auto h = stats::Histogram::Deserialize(bytes)) into.Merge(*h);
 }
 
+void AddDataPlane(DataPlaneFigures& d, const v1::DataPlaneHealth& h) {
+  for (const auto& [field, n] : h.invalid_frames()) d.invalid_frames[field] += n;
+  d.refused_connections += h.refused_connections();
+  d.overflow_disconnects += h.overflow_disconnects();
+  d.unroutable_frames += h.unroutable_frames();
+  d.unexpected_frames += h.unexpected_frames();
+  d.accept_errors += h.accept_errors();
+  d.connect_errors += h.connect_errors();
+  d.lost_connections += h.lost_connections();
+}
+
 }  // namespace
+
+uint64_t DataPlaneFigures::InvalidFrames() const {
+  uint64_t n = 0;
+  for (const auto& [field, count] : invalid_frames) n += count;
+  return n;
+}
+
+std::string FormatSeconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", s);
+  return buf;
+}
 
 LatencyFigures FiguresOf(const stats::Histogram& h) {
   LatencyFigures f;
@@ -35,6 +58,7 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
   RunResult r;
   r.divisor = spec.divisor;
   r.duration_s = duration_s;
+  r.planned_s = duration_s;
   r.offered_rps = spec.workload.rate_rps();
   for (const auto& g : spec.groups) {
     GroupResult gr;
@@ -48,6 +72,12 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
   double window_s = duration_s;  // load plus drain: when the last agent's final stats were cut
   for (const auto& a : agents) {
     if (!a.finished) r.complete = false;
+    AgentSummary summary{a.id, "", a.ready_msg.instances(), a.finished, a.goodbye};
+    if (a.ready_msg.has_listener()) {
+      summary.listener =
+          a.ready_msg.listener().host() + ":" + std::to_string(a.ready_msg.listener().port());
+    }
+    r.harness.fleet.push_back(std::move(summary));
     window_s = std::max(window_s, a.latest.elapsed_ns() / 1e9);
     const auto& s = a.latest;
     for (const auto& gs : s.groups()) {
@@ -57,6 +87,7 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
       g.completed += gs.completed();
       g.rejected += gs.rejected();
       g.failed += gs.failed();
+      g.harness_failed += gs.harness_failed();
       g.hits += gs.hits();
       g.misses += gs.misses();
       g.busy_ns += gs.busy_ns();
@@ -72,6 +103,7 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     r.sent += c.sent();
     r.ok += c.ok();
     r.errors += c.errors();
+    r.harness_errors += c.harness_errors();
     r.dropped += c.dropped();
     r.max_send_lag_ns = std::max<uint64_t>(r.max_send_lag_ns, c.max_send_lag_ns());
     MergeSerialized(r.harness.send_lag_ns, c.send_lag_ns());
@@ -84,22 +116,34 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     r.harness.agent_io_cpu_s += h.io_cpu_ns() / 1e9;
     r.harness.agent_max_rss_kb = std::max<uint64_t>(r.harness.agent_max_rss_kb, h.max_rss_kb());
     r.harness.agent_rss_sum_kb += h.max_rss_kb();
+    AddDataPlane(r.harness.data_plane, h.data_plane());
     MergeSerialized(r.read_ns, c.read_latency_ns());
     MergeSerialized(r.write_ns, c.write_latency_ns());
   }
   r.all_ns.Merge(r.read_ns);
   r.all_ns.Merge(r.write_ns);
+  // Rates are over the window that was measured: a run cut short by Ctrl-C or a lost agent
+  // divides by the seconds it ran, not the seconds it was asked for.
   const double t = std::max(duration_s, 1e-9);
-  r.achieved_rps = r.ok / t;
-  const uint64_t answered = r.ok + r.errors + r.dropped;
-  r.error_rate = answered > 0 ? static_cast<double>(r.errors + r.dropped) / answered : 0;
+  r.achieved_rps = duration_s > 0 ? r.ok / t : 0;
+  // The design's error rate: requests it rejected or failed among those it answered. What the
+  // harness lost or never sent (the in-flight cap) is not the design's, and is a harness fault.
+  const uint64_t answered = r.ok + r.errors;
+  r.error_rate = answered > 0 ? static_cast<double>(r.errors) / answered : 0;
   for (auto& g : r.groups) {
     g.rps = g.received / t;
     // Service time is counted when it ends, some of it during the drain after the load window.
     g.utilization = static_cast<double>(g.busy_ns) / (1e9 * window_s * g.count * g.concurrency);
     if (g.hits + g.misses > 0) g.hit_ratio = static_cast<double>(g.hits) / (g.hits + g.misses);
   }
-  if (!r.complete) r.warnings.push_back("some agents sent no final stats: figures are partial");
+  if (!r.complete) {
+    std::string missing;
+    for (const auto& a : r.harness.fleet) {
+      if (!a.finished) missing += (missing.empty() ? "" : ", ") + a.id;
+    }
+    r.warnings.push_back("no final stats from " + missing +
+                         ": their figures are their last report (at most a second old)");
+  }
   // A harness that fell behind measures itself: say so beside the verdict.
   auto warn_if_late = [&r](const stats::Histogram& h, const char* what, const char* advice) {
     constexpr double kHarnessSlackNs = 1e6;
@@ -145,6 +189,7 @@ void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& pred
         }
       }
       v.pass = v.measured && *v.measured <= t.ms;
+      if (!v.measured) v.note = "no request of this class was answered";
       r.nfrs.push_back(std::move(v));
     }
   }
@@ -156,7 +201,8 @@ void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& pred
   tput.target = r.offered_rps;
   tput.boe = std::min(prediction.max_throughput_rps, r.offered_rps);
   tput.measured = r.achieved_rps;
-  tput.pass = r.achieved_rps >= 0.95 * r.offered_rps && r.error_rate <= 0.01;
+  tput.pass = r.duration_s > 0 && r.achieved_rps >= 0.95 * r.offered_rps && r.error_rate <= 0.01;
+  if (r.ok == 0) tput.note = "no request was answered";
   r.nfrs.push_back(tput);
   for (const auto& n : problem.nfrs) {
     if (n.kind != spec::NfrKind::kAvailability || !n.availability) continue;
@@ -168,12 +214,25 @@ void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& pred
     v.boe = prediction.max_throughput_rps >= r.offered_rps
                 ? 1.0
                 : prediction.max_throughput_rps / r.offered_rps;
-    v.measured = 1 - r.error_rate;
-    v.pass = *v.measured >= v.target;
+    if (r.ok + r.errors == 0) {
+      // Nothing answered is not "no errors": availability is undefined, and fails.
+      v.note = "no request was answered: availability is undefined";
+    } else {
+      v.measured = 1 - r.error_rate;
+    }
+    v.pass = v.measured && *v.measured >= v.target;
     r.nfrs.push_back(v);
     break;
   }
 
+  // A stalled agent's instances answered nobody: whatever saturated then is the harness's doing.
+  if (!r.harness.stalls.empty()) {
+    const auto& s = r.harness.stalls.front();
+    r.bottleneck = "the harness (" + s.agent + ")";
+    r.bottleneck_reason = "stalled for " + FormatSeconds(s.to_s - s.from_s) +
+                          ", so the design's limits were not what was measured";
+    return;
+  }
   // Bottleneck: where requests were turned away, else the busiest group.
   const GroupResult* worst = nullptr;
   for (const auto& g : r.groups) {
@@ -195,8 +254,62 @@ void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& pred
   }
 }
 
+void NoteHarnessFaults(RunResult& r) {
+  for (const auto& s : r.harness.stalls) {
+    r.harness_faults.push_back(
+        s.agent + " stalled for " + FormatSeconds(s.to_s - s.from_s) + " (silent from " +
+        FormatSeconds(s.from_s) + " to " + FormatSeconds(s.to_s) +
+        " into the load: stopped, starved of CPU or swapped out); its instances answered nobody "
+        "meanwhile, so the figures measure the harness, not the design");
+  }
+  if (r.dropped > 0) {
+    r.harness_faults.push_back(
+        std::to_string(r.dropped) +
+        " arrivals were never sent: the agents' cap on requests in flight was reached, so the "
+        "offered rate was not offered (use --scale auto, more agents, or a lower --rate)");
+  }
+  const auto& lag = r.harness.send_lag_ns;
+  if (lag.Count() > 0 && lag.ValueAtPercentile(99) > kFaultSendLagNs) {
+    r.harness_faults.push_back(
+        "the load generators fell " + FormatSeconds(lag.ValueAtPercentile(99) / 1e9) +
+        " behind their schedule (p99): the agents could not offer this rate, so latencies "
+        "measure the harness's backlog (use --scale auto, more agents, or a lower --rate)");
+  }
+  const auto& d = r.harness.data_plane;
+  if (r.harness_errors > 0) {
+    std::string why;
+    auto add = [&why](uint64_t n, const char* what) {
+      if (n > 0) why += (why.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+    };
+    add(d.connect_errors, "connect errors");
+    add(d.accept_errors, "accept errors (descriptors?)");
+    add(d.lost_connections, "connections lost");
+    add(d.overflow_disconnects, "peers disconnected for not reading");
+    add(d.unroutable_frames, "requests for instances not where the table said");
+    r.harness_faults.push_back(std::to_string(r.harness_errors) +
+                               " requests were lost by the harness, not failed by the design" +
+                               (why.empty() ? "" : " (" + why + "; see the agents' stderr)"));
+  } else if (d.accept_errors > 0) {
+    r.harness_faults.push_back(std::to_string(d.accept_errors) +
+                               " data-plane connections could not be accepted (descriptors or "
+                               "memory exhausted): see the agents' stderr");
+  }
+  if (r.harness.control_plane_refused > 0) {
+    r.warnings.push_back("the control plane refused " +
+                         std::to_string(r.harness.control_plane_refused) +
+                         " session(s) without this run's token or agent ids; nothing they sent "
+                         "was used");
+  }
+  if (d.refused_connections > 0 || d.InvalidFrames() > 0 || d.unexpected_frames > 0) {
+    r.warnings.push_back("the data plane refused " + std::to_string(d.refused_connections) +
+                         " connection(s) without the run's secret and dropped " +
+                         std::to_string(d.InvalidFrames() + d.unexpected_frames) +
+                         " invalid frame(s); none of them counted as the design's traffic");
+  }
+}
+
 bool AllPass(const RunResult& r) {
-  if (!r.complete) return false;
+  if (!r.complete || !r.harness_faults.empty()) return false;
   for (const auto& v : r.nfrs) {
     if (!v.pass) return false;
   }

@@ -3,6 +3,7 @@
 // What a run measured, merged over agents (histograms bucket by bucket), and the verdict: each
 // NFR's target beside the BoE prediction for the same model and the measured figure.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@ struct GroupResult {
   int count = 0;
   int concurrency = 1;
   uint64_t received = 0, completed = 0, rejected = 0, failed = 0, hits = 0, misses = 0;
+  uint64_t harness_failed = 0;  // calls the transport lost
   uint64_t busy_ns = 0, published = 0, consumed = 0;
   int64_t broker_depth = 0, queue_depth = 0;
   double rps = 0;
@@ -45,6 +47,28 @@ struct Verdict {
   std::optional<double> boe;
   std::optional<double> measured;
   bool pass = false;
+  std::string note;  // why there is no measured figure, when there is none
+};
+
+// What the agents' data planes refused or lost (agents/net/net_health.h), summed.
+struct DataPlaneFigures {
+  std::map<std::string, uint64_t> invalid_frames;  // by field
+  uint64_t refused_connections = 0, overflow_disconnects = 0, unroutable_frames = 0;
+  uint64_t unexpected_frames = 0, accept_errors = 0, connect_errors = 0, lost_connections = 0;
+  uint64_t InvalidFrames() const;
+};
+
+struct StallFigure {
+  std::string agent;
+  double from_s = 0, to_s = 0;  // into the load
+};
+
+struct AgentSummary {
+  std::string id;
+  std::string listener;  // host:port, empty when it hosts only load generators
+  int instances = 0;
+  bool finished = false;  // delivered its final stats
+  std::string goodbye;
 };
 
 // What the harness itself cost and how true it kept time: if the generators fell behind or the
@@ -62,34 +86,57 @@ struct HarnessFigures {
   double wall_s = 0;             // launch to collect
   stats::Histogram send_lag_ns;  // generators: actual - intended send
   stats::Histogram lateness_ns;  // emulated service times: actual - intended end
+  DataPlaneFigures data_plane;
+  uint64_t control_plane_refused = 0;  // sessions refused: no or wrong token, unknown agent id
+  std::vector<StallFigure> stalls;     // agents that went silent for seconds
+  std::vector<AgentSummary> fleet;     // each agent: where it listened, what it hosted
 };
 
 struct RunResult {
   std::string problem;
   double divisor = 1;
-  double duration_s = 0;
+  double duration_s = 0;   // the load window actually measured: rates are over this
+  double planned_s = 0;    // what was asked for
   double offered_rps = 0;  // at scale
   double achieved_rps = 0;
   double error_rate = 0;
   uint64_t offered = 0, sent = 0, ok = 0, errors = 0, dropped = 0;
+  uint64_t harness_errors = 0;  // requests the harness lost: not the design's errors
   uint64_t max_send_lag_ns = 0;
   stats::Histogram read_ns, write_ns, all_ns;
   std::vector<GroupResult> groups;
   std::string bottleneck;
   std::string bottleneck_reason;
   std::vector<Verdict> nfrs;
-  bool complete = true;  // every agent delivered final stats
+  bool complete = true;  // every agent delivered final stats, and the run was not cut short
+  std::string incomplete_reason;
+  int interrupted_by = 0;  // the signal that cut the run short, if one did
   std::vector<std::string> warnings;
+  // Where the harness, not the design, limited what was measured: a verdict cannot pass then.
+  std::vector<std::string> harness_faults;
   HarnessFigures harness;
 };
 
+// Merges the agents' latest stats; rates are over `measured_s`, the load window that ran.
 RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agents,
-                       double duration_s);
+                       double measured_s);
+
+// Generators this far behind schedule (p99) did not offer the rate: the run is not judged. Below
+// it and above 1 ms the report warns (latencies still count from the intended send times).
+inline constexpr double kFaultSendLagNs = 50e6;
+
+// Fills harness_faults from stalls, arrivals never sent, generators far behind, requests the
+// harness lost and data-plane errors, and the warnings for what was refused.
+void NoteHarnessFaults(RunResult& result);
+
+// "5.0 s"
+std::string FormatSeconds(double s);
 
 // Fills nfrs, bottleneck: latency targets (by the class their label names), throughput
 // (achieved ≥ 95% of offered with ≤ 1% errors), availability (1 - error rate), async targets.
 void Judge(RunResult& result, const spec::Problem& problem, const planner::Plan& prediction);
 
+// Every NFR holds, the run is complete and the harness did not fail.
 bool AllPass(const RunResult& result);
 
 }  // namespace archload::run

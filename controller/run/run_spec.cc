@@ -1,6 +1,7 @@
 #include "controller/run/run_spec.h"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "archload/v1/roles.h"
 
@@ -146,17 +147,63 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
   rs.workload.set_seed(o.seed);
 
   // Spread instances over the agents round-robin, so every agent hosts a slice of every group.
-  rs.placement.assign(std::max(1, agents), {});
+  rs.agents = std::max(1, agents);
   size_t next = 0;
   for (const auto& g : rs.groups) {
-    for (int i = 0; i < g.count(); ++i) {
-      v1::InstanceRef ref;
-      ref.set_group(g.index());
-      ref.set_instance(i);
-      rs.placement[next++ % rs.placement.size()].push_back(ref);
-    }
+    auto& row = rs.agent_of.emplace_back(static_cast<size_t>(g.count()));
+    for (auto& a : row) a = static_cast<uint32_t>(next++ % rs.agents);
   }
   return rs;
+}
+
+void CheckFleetSize(const RunSpec& spec) {
+  if (spec.groups.size() > kMaxGroups) {
+    throw std::runtime_error("the design has " + std::to_string(spec.groups.size()) +
+                             " groups, over the limit of " + std::to_string(kMaxGroups));
+  }
+  size_t total = 0;
+  std::string largest;
+  int largest_count = 0;
+  for (const auto& g : spec.groups) {
+    total += static_cast<size_t>(g.count());
+    if (g.count() > largest_count) {
+      largest_count = g.count();
+      largest = g.name();
+    }
+  }
+  const size_t per_agent = (total + spec.agents - 1) / spec.agents;
+  if (per_agent > kMaxInstancesPerAgent) {
+    const size_t need = (total + kMaxInstancesPerAgent - 1) / kMaxInstancesPerAgent;
+    throw std::runtime_error(
+        "the fleet has " + std::to_string(total) + " instances (largest group '" + largest +
+        "': " + std::to_string(largest_count) + "), " + std::to_string(per_agent) +
+        " per agent over " + std::to_string(spec.agents) + " agents: over the limit of " +
+        std::to_string(kMaxInstancesPerAgent) + " instances per agent. Use --agents " +
+        std::to_string(need) + " or more, or a smaller --scale (e.g. --scale 1/100)");
+  }
+}
+
+std::vector<v1::HostedInstances> HostedBy(const RunSpec& spec, int agent) {
+  std::vector<v1::HostedInstances> out;
+  for (size_t g = 0; g < spec.agent_of.size(); ++g) {
+    v1::HostedInstances h;
+    h.set_group(static_cast<int>(g));
+    for (size_t i = 0; i < spec.agent_of[g].size(); ++i) {
+      if (spec.agent_of[g][i] == static_cast<uint32_t>(agent)) {
+        h.add_instances(static_cast<uint32_t>(i));
+      }
+    }
+    if (h.instances_size() > 0) out.push_back(std::move(h));
+  }
+  return out;
+}
+
+void FillPlacement(const RunSpec& spec, v1::Start* start) {
+  for (size_t g = 0; g < spec.agent_of.size(); ++g) {
+    auto* p = start->add_placement();
+    p->set_group(static_cast<int>(g));
+    p->mutable_agent()->Add(spec.agent_of[g].begin(), spec.agent_of[g].end());
+  }
 }
 
 }  // namespace archload::run

@@ -32,7 +32,8 @@ struct RunOptions {
 struct RunSpec {
   v1::Workload workload;
   std::vector<v1::GroupSpec> groups;
-  std::vector<std::vector<v1::InstanceRef>> placement;  // [agent] -> instances it hosts
+  std::vector<std::vector<uint32_t>> agent_of;  // [group][instance] -> the agent hosting it
+  int agents = 1;
   double divisor = 1;
   int implicit_client = -1;  // index of the added client group, or -1
 };
@@ -42,5 +43,19 @@ struct RunSpec {
 int DefaultQueueLimit(double capacity_rps);
 
 RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& options, int agents);
+
+// The most instances one agent hosts: each costs ~0.5 KB when idle, so this is ~0.5 GB per agent
+// before any traffic. A fleet beyond it is refused before launch, naming the limit.
+inline constexpr size_t kMaxInstancesPerAgent = 1000000;
+// Instance indices travel in 32 bits and groups in 16 (agents/net/frame.h).
+inline constexpr size_t kMaxGroups = 65535;
+
+// Throws std::runtime_error naming the limit when the fleet is too big to host.
+void CheckFleetSize(const RunSpec& spec);
+
+// What agent `agent` hosts, group by group (load generators included).
+std::vector<v1::HostedInstances> HostedBy(const RunSpec& spec, int agent);
+// The placement part of the Start message: per group, the agent of every instance.
+void FillPlacement(const RunSpec& spec, v1::Start* start);
 
 }  // namespace archload::run

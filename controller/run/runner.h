@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <ostream>
 #include <string>
 
@@ -16,11 +17,15 @@ struct RunnerOptions {
   std::string agent_binary;  // empty: next to this binary
   bool progress = true;
   double drain_s = 2;
+  // Set (to the signal number) when the user asks to stop: the load stops, what the agents
+  // measured is collected, and the result comes back marked incomplete. Null: never.
+  const std::atomic<int>* interrupt = nullptr;
 };
 
 // Plans the problem, launches agents, drives the load and returns what was measured, judged.
-// Throws std::runtime_error when the fleet cannot be brought up; a failure mid-run returns the
-// partial result with complete = false rather than losing what was measured.
+// Throws std::runtime_error, with the reason, when the fleet cannot be brought up (nothing was
+// measured yet); once load has started, a failure returns the partial result with complete =
+// false and the reason rather than losing what was measured.
 RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const RunnerOptions& options,
               std::ostream& progress);
 

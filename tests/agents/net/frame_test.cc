@@ -83,6 +83,43 @@ TEST(Frame, GarbageIsRejectedNotTrusted) {
   EXPECT_FALSE(Frame::Decode(reinterpret_cast<const uint8_t*>(huge.data()), huge.size(), &g));
 }
 
+// Every byte that indexes a table on the receiving side is checked, and the refusal says which.
+TEST(Frame, OutOfRangeFieldsAreRefusedByName) {
+  struct Case {
+    size_t offset;
+    uint8_t value;
+    FrameError expected;
+  };
+  for (const Case& c : {Case{5, 2, FrameError::kClass}, Case{5, 5, FrameError::kClass},
+                        Case{5, 200, FrameError::kClass}, Case{6, 0x10, FrameError::kFlags},
+                        Case{6, 0x80, FrameError::kFlags}, Case{7, 4, FrameError::kStatus},
+                        Case{8, 2, FrameError::kHit}, Case{4, 3, FrameError::kKind}}) {
+    std::string bytes;
+    Sample().EncodeTo(bytes);
+    bytes[c.offset] = static_cast<char>(c.value);
+    Frame g;
+    FrameError why = FrameError::kCount;
+    EXPECT_FALSE(
+        Frame::Decode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &g, &why))
+        << c.offset << "=" << int(c.value);
+    EXPECT_EQ(why, c.expected) << FrameErrorName(why);
+  }
+}
+
+TEST(Frame, HarnessStatusAndWideInstancesRoundTrip) {
+  Frame f = Sample();
+  f.status = FrameStatus::kHarness;
+  f.target_instance = 4000000000u;
+  f.flags = kFlagLocalOnly | kFlagOneWay | kFlagDelivery | kFlagFill;
+  std::string bytes;
+  f.EncodeTo(bytes);
+  Frame g;
+  ASSERT_TRUE(Frame::Decode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &g));
+  EXPECT_EQ(g.status, FrameStatus::kHarness);
+  EXPECT_EQ(g.target_instance, 4000000000u);
+  EXPECT_EQ(g.flags, f.flags);
+}
+
 TEST(Frame, TraceStopsAtItsCapacity) {
   Frame f;
   for (int i = 0; i < 100; ++i) f.AddHop(1, 1, i * 1000);

@@ -12,14 +12,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
+const std::string kSecret(32, 's');
+
 // A request for an instance this agent does not host (a stale endpoint table) is answered at
 // once with a failure, over a real loopback connection, so the caller never waits forever.
 TEST(ListenerTest, RequestForAnInstanceHostedElsewhereFailsFast) {
   asio::io_context io;
-  Listener listener(io);
+  NetHealth health;
+  Listener listener(io, kSecret, health);
   const int port = listener.Listen("127.0.0.1");
   ASSERT_GT(port, 0);
-  PeerPool peers(io);
+  PeerPool peers(io, kSecret, health);
   peers.SetEndpoints({{}, {{"127.0.0.1", port}, {"127.0.0.1", port}}});
   int answered = 0;
   FrameStatus status = FrameStatus::kOk;
@@ -33,7 +36,8 @@ TEST(ListenerTest, RequestForAnInstanceHostedElsewhereFailsFast) {
   const auto give_up = std::chrono::steady_clock::now() + 30s;
   while (answered == 0 && std::chrono::steady_clock::now() < give_up) io.run_one_for(10ms);
   EXPECT_EQ(answered, 1);
-  EXPECT_EQ(status, FrameStatus::kFailed);
+  EXPECT_EQ(status, FrameStatus::kHarness);  // the table was wrong: the harness's fault
+  EXPECT_EQ(health.counters().unroutable_frames, 1u);
   EXPECT_EQ(peers.Outstanding(1, 1), 0);
   EXPECT_EQ(peers.InFlight(), 0u);
   listener.Close();
@@ -44,7 +48,8 @@ TEST(ListenerTest, RequestForAnInstanceHostedElsewhereFailsFast) {
 // losing it fails the requests in flight to either.
 TEST(ListenerTest, InstancesOfOneAgentShareOneConnection) {
   asio::io_context io;
-  PeerPool peers(io);
+  NetHealth health;
+  PeerPool peers(io, kSecret, health);
   // Nobody listens on this port (bound, never listening): the connect fails.
   asio::ip::tcp::acceptor closed(io,
                                  asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
@@ -55,7 +60,7 @@ TEST(ListenerTest, InstancesOfOneAgentShareOneConnection) {
   for (int i : {0, 1}) {
     Frame f;
     peers.Send(0, i, f, [&](const Frame& reply) {
-      if (reply.status == FrameStatus::kFailed) ++failed;
+      if (reply.status == FrameStatus::kHarness) ++failed;
     });
   }
   EXPECT_EQ(peers.InFlight(), 2u);

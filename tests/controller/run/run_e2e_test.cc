@@ -15,11 +15,14 @@
 #include <thread>
 
 #include "common/model/zipf.h"
+#include "tests/support/background.h"
 #include "tests/support/process.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using archload::testing::Alive;
+using archload::testing::ChildrenOf;
 using archload::testing::ProcessResult;
 using archload::testing::RunCommand;
 
@@ -186,34 +189,6 @@ TEST(RunE2e, BadRunInputIsAnErrorNotACrash) {
     EXPECT_EQ(o.process.code, 2) << args << "\n" << o.process.out;
     EXPECT_NE(o.process.out.find("error:"), std::string::npos) << o.process.out;
   }
-}
-
-std::set<pid_t> ChildrenOf(pid_t parent) {
-  std::set<pid_t> out;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    const std::string name = e.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat(e.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    // pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'.
-    const size_t close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(line.substr(close + 2));
-    char state;
-    pid_t ppid;
-    rest >> state >> ppid;
-    if (ppid == parent && state != 'Z') out.insert(std::stoi(name));
-  }
-  return out;
-}
-
-bool Alive(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return false;
-  const size_t close = line.rfind(')');
-  return close != std::string::npos && line[close + 2] != 'Z';
 }
 
 TEST(RunE2e, AgentsDoNotOutliveAKilledController) {
