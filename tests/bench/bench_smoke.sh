@@ -31,8 +31,10 @@ out=$("$BIN/service_timers" --in-service 50 --service-ms 20 --seconds 0.3 2>/dev
 expect_keys "$out" timer_in_service timer_late_p50_us timer_late_p99_us timer_late_max_us
 
 # One passing trial at a low rate, then a capped search: the keys appear whatever the machine.
-out=$("$BIN/loadgen_rate" --seconds 0.3 --start 500 --max 1000 --at 500 2>/dev/null) ||
-  fail "loadgen_rate exited $?: $out"
+# Exit 1 only says no trial met the 1% bar at that moment (a busy machine): a value, not a bug.
+code=0
+out=$("$BIN/loadgen_rate" --seconds 0.3 --start 500 --max 1000 --at 500 2>/dev/null) || code=$?
+[[ $code == 0 || $code == 1 ]] || fail "loadgen_rate exited $code: $out"
 expect_keys "$out" loadgen_max_rps loadgen_cpu_us_per_req loadgen_lag_p50_us loadgen_lag_p99_us \
   loadgen_at_lag_p50_us loadgen_at_lag_p99_us
 

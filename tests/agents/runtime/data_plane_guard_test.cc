@@ -4,7 +4,10 @@
 // Listener; each refusal is counted and the agent keeps serving.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "agents/runtime/agent_runtime.h"
@@ -261,6 +264,47 @@ TEST(ListenerGuard, APeerThatNeverReadsIsDisconnectedAtTheBound) {
   });
   loop.join();
   EXPECT_EQ(fleet.health().counters().overflow_disconnects, 1u);
+}
+
+// Descriptors run out (EMFILE): the requests that cannot get a connection fail as harness errors,
+// counted as connect errors, never as the design's failures, and nothing crashes.
+TEST(PeerPoolGuard, DescriptorExhaustionFailsRequestsAsHarnessErrors) {
+  asio::io_context io;
+  std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> peers;
+  std::vector<std::vector<EndpointAddress>> table(1);
+  for (int i = 0; i < 20; ++i) {
+    peers.push_back(std::make_unique<asio::ip::tcp::acceptor>(
+        io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)));
+    table[0].push_back({"127.0.0.1", peers.back()->local_endpoint().port()});
+  }
+  NetHealth health;
+  PeerPool pool(io, kSecret, health);
+  pool.SetEndpoints(table);
+  int open_fds = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++open_fds;
+  }
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit tight = saved;
+  tight.rlim_cur = static_cast<rlim_t>(open_fds + 2);  // room for two more sockets, not twenty
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
+  int harness = 0, other = 0;
+  for (int i = 0; i < 20; ++i) {
+    Frame f = Request(0, static_cast<uint32_t>(i));
+    pool.Send(0, i, f, [&](const Frame& reply) {
+      (reply.status == FrameStatus::kHarness ? harness : other)++;
+    });
+  }
+  const auto give_up = std::chrono::steady_clock::now() + 30s;
+  while (harness + other < 20 && std::chrono::steady_clock::now() < give_up) {
+    io.run_one_for(10ms);
+  }
+  setrlimit(RLIMIT_NOFILE, &saved);
+  EXPECT_EQ(harness, 20);
+  EXPECT_EQ(other, 0);
+  EXPECT_GE(health.counters().connect_errors, 10u);  // all but the few sockets there was room for
+  pool.Shutdown();
 }
 
 }  // namespace
