@@ -269,6 +269,11 @@ TEST(ListenerGuard, APeerThatNeverReadsIsDisconnectedAtTheBound) {
 // Descriptors run out (EMFILE): the requests that cannot get a connection fail as harness errors,
 // counted as connect errors, never as the design's failures, and nothing crashes.
 TEST(PeerPoolGuard, DescriptorExhaustionFailsRequestsAsHarnessErrors) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizers' own checks open pipes; with no descriptor left they misreport (UBSan's vptr
+  // check reads "invalid vptr"). The plain build runs this test.
+  GTEST_SKIP() << "needs a build without sanitizers: their runtime needs free descriptors";
+#endif
   asio::io_context io;
   std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> peers;
   std::vector<std::vector<EndpointAddress>> table(1);
@@ -280,6 +285,12 @@ TEST(PeerPoolGuard, DescriptorExhaustionFailsRequestsAsHarnessErrors) {
   NetHealth health;
   PeerPool pool(io, kSecret, health);
   pool.SetEndpoints(table);
+  // An agent's io_context is long initialised when descriptors run out: do the same here (asio
+  // creates its reactor and timer machinery lazily, and cannot without a descriptor).
+  asio::steady_timer warm(io, 1ms);
+  warm.async_wait([](const asio::error_code&) {});
+  io.run_for(20ms);
+  io.restart();
   int open_fds = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
     ++open_fds;
