@@ -7,10 +7,16 @@ namespace archload::agent {
 struct SessionOptions {
   std::string controller;  // host:port
   std::string agent_id;
-  std::string listen_host = "127.0.0.1";
+  std::string listen_host = "127.0.0.1";  // --bind: the address the instances listen on
   uint64_t seed = 1;
-  std::string token;                     // presented on every control call
+  std::string token;                     // presented on every control call, and demanded back
   std::string allow_peers = "loopback";  // where this agent may send load (AddressPolicy)
+  // TLS (PEM files): verify the controller with `tls_ca`; present `tls_cert`/`tls_key` when
+  // the controller demands client certificates. Empty: plaintext gRPC.
+  std::string tls_ca, tls_cert, tls_key;
+  bool reconnect = false;         // after a run, or a lost controller, wait for the next one
+  double connect_timeout_s = 15;  // give up dialing after this (0: keep trying)
+  std::string hostname;           // the machine it runs on (default: gethostname)
 };
 
 // The largest control-plane message either side accepts. An assignment or start message for
@@ -18,10 +24,18 @@ struct SessionOptions {
 // any agent starts load, naming the limit.
 inline constexpr int kMaxControlMessageBytes = 64 << 20;
 
-// Runs one agent for one run: dial the controller, take the assignment, serve, report stats
-// until told to stop. Returns the process exit code: 0 after a clean stop, 3 when the
-// controller went away (the lease is lost: load stops at once), 2 when the assignment cannot be
-// hosted or the controller refused us (the reason is sent in Goodbye and printed).
+// Exit codes of a session.
+inline constexpr int kSessionDone = 0;      // the run was collected and ended
+inline constexpr int kSessionRefused = 2;   // a refusal on either side: token, assignment, peers
+inline constexpr int kSessionLostLease = 3; // the controller went away or fell silent
+
+// Runs one agent for one run: dial the controller, check it holds the token, take the
+// assignment, serve, report stats until told to stop. Load stops within the lease timeout of
+// the controller going silent.
 int RunSession(const SessionOptions& options);
+
+// RunSession once, or (reconnect) again and again: a systemd or Kubernetes agent that outlives
+// runs and controllers. Refusals end it either way: they are configuration errors.
+int RunAgent(const SessionOptions& options);
 
 }  // namespace archload::agent

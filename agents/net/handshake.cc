@@ -1,8 +1,5 @@
 #include "agents/net/handshake.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <cstring>
 
 #include "common/security/secret.h"
@@ -28,12 +25,7 @@ bool HeaderMatches(const uint8_t* data) {
 
 std::string Mac(const std::string& secret, const char* side, const std::string& client_nonce,
                 const std::string& server_nonce) {
-  const std::string message = std::string(side) + client_nonce + server_nonce;
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
+  return security::HmacSha256(secret, std::string(side) + client_nonce + server_nonce);
 }
 
 std::string Bytes(const uint8_t* data, size_t n) {

@@ -8,6 +8,7 @@ void PeerPool::SetTable(PeerTable table) {
   peers_.clear();
   for (auto& a : table.peers) peers_.push_back(Peer{std::move(a), nullptr, {}, 0, false});
   peer_of_ = std::move(table.peer_of);
+  sent_per_peer_.assign(peers_.size(), 0);
   outstanding_.clear();
   for (const auto& g : peer_of_) outstanding_.emplace_back(g.size(), 0);
 }
@@ -50,6 +51,7 @@ void PeerPool::Send(int group, int instance, Frame& frame, ResponseHandler on_re
   }
   const int peer_index = static_cast<int>(peer_of_[group][instance]);
   Peer& peer = peers_[peer_index];
+  ++sent_per_peer_[peer_index];
   const bool one_way = frame.flags & kFlagOneWay;
   frame.request_id = next_id_++;
   frame.target_group = static_cast<uint16_t>(group);

@@ -52,6 +52,10 @@ class PeerPool {
   // Requests sent and not yet answered per instance (for least-outstanding balancing).
   int Outstanding(int group, int instance) const;
   size_t InFlight() const { return pending_.size(); }
+  // Requests sent to each peer (by index in the table): where the traffic went.
+  const std::vector<uint64_t>& sent_per_peer() const { return sent_per_peer_; }
+  // The peer (agent) hosting an instance.
+  uint32_t PeerOf(int group, int instance) const { return peer_of_[group][instance]; }
 
   // Fails every pending request and closes every connection.
   void Shutdown();
@@ -81,6 +85,7 @@ class PeerPool {
   std::vector<Peer> peers_;
   std::vector<std::vector<uint32_t>> peer_of_;  // [group][instance] -> index in peers_
   std::vector<std::vector<int>> outstanding_;   // [group][instance]
+  std::vector<uint64_t> sent_per_peer_;
   std::unordered_map<uint64_t, Pending> pending_;
   uint64_t next_id_ = 1;
   bool shutdown_ = false;

@@ -130,11 +130,16 @@ PeerTable AgentRuntime::TableOf(const v1::Start& start) const {
 }
 
 void AgentRuntime::Start(const v1::Start& start) {
+  StartAt(start, Fleet::NowNs() + start.delay_ms() * 1000000);
+}
+
+void AgentRuntime::StartAt(const v1::Start& start, int64_t start_ns) {
   OnIo([&] {
     fleet_->peers().SetTable(TableOf(start));
+    if (start.prefer_local()) fleet_->PreferLocal(start);
     cpu_at_start_ns_ = ProcessCpuNs();
     io_cpu_at_start_ns_ = ThreadCpuNs();
-    start_ns_ = Fleet::NowNs() + start.delay_ms() * 1000000;
+    start_ns_ = std::max(start_ns, Fleet::NowNs());
     for (auto& g : generators_) g->Start(start_ns_);
     return 0;
   });
@@ -160,6 +165,14 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     s.set_final(final);
     s.set_stopped(stopped_);
     s.set_in_flight(fleet_->peers().InFlight());
+    s.set_started_ns(start_ns_);
+    const auto& sent = fleet_->peers().sent_per_peer();
+    for (size_t p = 0; p < sent.size(); ++p) {
+      if (sent[p] == 0) continue;
+      auto* t = s.add_peers();
+      t->set_agent(static_cast<int>(p));
+      t->set_requests(sent[p]);
+    }
     for (size_t i = 0; i < fleet_->group_count(); ++i) {
       const auto& c = fleet_->group(static_cast<int>(i)).counters;
       auto* g = s.add_groups();

@@ -35,6 +35,8 @@ class AgentRuntime {
   // std::invalid_argument, before any load, when the table names a peer outside the allowed
   // addresses or does not match the run's groups.
   void Start(const v1::Start& start);
+  // The same, starting the load generators at `start_ns` on this agent's monotonic clock.
+  void StartAt(const v1::Start& start, int64_t start_ns);
   // Stops sending new client requests; in-flight ones go on.
   void StopLoad();
   size_t InFlight();

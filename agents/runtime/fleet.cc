@@ -79,11 +79,33 @@ void Fleet::Configure(const v1::Assignment& assignment) {
   rules_ = std::make_unique<model::CallRules>(design_);
 }
 
+void Fleet::PreferLocal(const v1::Start& start) {
+  const int me = start.agent_index();
+  if (me < 0 || me >= start.agent_hosts_size()) return;
+  const std::string& host = start.agent_hosts(me);
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    auto& local = groups_[g].local;
+    local.clear();
+    const int n = peers_.InstanceCount(static_cast<int>(g));
+    for (int i = 0; i < n; ++i) {
+      const uint32_t agent = peers_.PeerOf(static_cast<int>(g), i);
+      if (agent < static_cast<uint32_t>(start.agent_hosts_size()) &&
+          start.agent_hosts(static_cast<int>(agent)) == host) {
+        local.push_back(i);
+      }
+    }
+  }
+}
+
 int Fleet::ChooseInstance(int target, const std::string& balance, uint64_t key) {
   const int n = peers_.InstanceCount(target);
   if (n <= 1) return 0;
   auto& g = groups_[target];
   if (g.spec.keyspace_capacity() > 0) return static_cast<int>(model::SplitMix64(key) % n);
+  // Same-host instances only, round-robin among them: the balancer spreads over what is near.
+  if (!g.local.empty() && balance != "p2c" && balance != "least_outstanding") {
+    return g.local[g.next_instance++ % g.local.size()];
+  }
   if (balance == "p2c") {
     // Power of two choices: two random instances, the one with fewer requests outstanding.
     std::uniform_int_distribution<int> pick(0, n - 1);

@@ -59,6 +59,7 @@ struct GroupRuntime {
   model::ServiceTimeSampler write;
   GroupCounters counters;
   uint64_t next_instance = 0;  // round-robin cursor when this group is a call target
+  std::vector<int> local;      // its instances on this agent's host (placement --local)
 };
 
 class Fleet {
@@ -82,8 +83,11 @@ class Fleet {
   void set_stopping() { stopping_ = true; }
 
   // Picks the instance of `target` a call goes to, by the caller's balancing policy.
-  // Caches with a key space are sharded by key instead.
+  // Caches with a key space are sharded by key instead. With PreferLocal, calls stay on this
+  // agent's host wherever the target has instances there and the balancing allows it.
   int ChooseInstance(int target, const std::string& balance, uint64_t key = 0);
+  // Placement --local: note, per group, the instances on this agent's host.
+  void PreferLocal(const v1::Start& start);
 
   static int64_t NowNs() { return TimerQueue::NowNs(); }
 

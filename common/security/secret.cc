@@ -1,5 +1,7 @@
 #include "common/security/secret.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sys/random.h>
 
 #include <cerrno>
@@ -30,6 +32,14 @@ std::string Hex(const std::string& bytes) {
     out += kDigits[c & 15];
   }
   return out;
+}
+
+std::string HmacSha256(const std::string& key, const std::string& message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
 }
 
 bool ConstantTimeEquals(const std::string& a, const std::string& b) {

@@ -13,6 +13,9 @@ std::string RandomBytes(size_t n);
 // Lower-case hex of `bytes`.
 std::string Hex(const std::string& bytes);
 
+// HMAC-SHA256 of `message` under `key` (32 bytes).
+std::string HmacSha256(const std::string& key, const std::string& message);
+
 // Compares in time that depends only on the lengths.
 bool ConstantTimeEquals(const std::string& a, const std::string& b);
 

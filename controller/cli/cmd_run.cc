@@ -35,6 +35,27 @@ double ParseDuration(const std::string& text) {
   return s;
 }
 
+// The token from a file, else $ARCHLOAD_TOKEN, else empty (a local run makes its own).
+std::string ReadToken(const std::string& file) {
+  std::string t;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    std::getline(in, t, '\0');
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+    if (t.empty()) throw std::invalid_argument("--token-file " + file + ": it is empty");
+    return t;
+  }
+  const char* env = std::getenv("ARCHLOAD_TOKEN");
+  return env ? env : "";
+}
+
+std::string FleetWords(const RunCliOptions& o) {
+  if (!o.hosts.empty()) return "agents per " + o.hosts;
+  if (o.wait_agents > 0) return std::to_string(o.wait_agents) + " agents dialling in";
+  const int n = o.agents > 0 ? o.agents : static_cast<int>(std::thread::hardware_concurrency());
+  return std::to_string(n) + " agents";
+}
+
 }  // namespace
 
 int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
@@ -82,9 +103,31 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   ro.progress = !o.quiet;
   const run::InterruptGuard interrupts;  // Ctrl-C: stop, collect, report what was measured
   ro.interrupt = run::InterruptGuard::Flag();
+  if (!o.hosts.empty() && o.wait_agents > 0) {
+    std::cerr << "error: --hosts and --wait-agents: choose one\n";
+    return kExitError;
+  }
+  if (!o.tls_cert.empty() != !o.tls_key.empty()) {
+    std::cerr << "error: --tls-cert and --tls-key go together\n";
+    return kExitError;
+  }
+  ro.hosts_file = o.hosts;
+  ro.wait_agents = o.wait_agents;
+  ro.listen = o.listen;
+  ro.advertise = o.advertise;
+  ro.token = ReadToken(o.token_file);
+  if (o.wait_agents > 0 && ro.token.empty()) {
+    std::cerr << "error: --wait-agents: agents started elsewhere need the run's token; give it in "
+                 "--token-file or $ARCHLOAD_TOKEN\n";
+    return kExitError;
+  }
+  ro.tls = {o.tls_cert, o.tls_key, o.tls_client_ca};
+  ro.ready_timeout_s = o.ready_timeout_s;
+  ro.lease_timeout_s = o.lease_timeout_s;
+  ro.continue_on_agent_loss = o.on_agent_loss == "continue";
+  ro.prefer_local = o.placement == "local";
   std::cerr << "archload run " << problem.id << ": "
-            << (ro.agents > 0 ? ro.agents : static_cast<int>(std::thread::hardware_concurrency()))
-            << " agents, scale " << planner::FormatScale(plan.scale_divisor) << ", offering "
+            << FleetWords(o) << ", scale " << planner::FormatScale(plan.scale_divisor) << ", offering "
             << offered / plan.scale_divisor << " req/s for " << duration << " s\n";
   run::RunResult result;
   try {

@@ -54,6 +54,17 @@ struct RunCliOptions {
   bool quiet = false;
   double service_time_scale = 1;
   int timer_spin_us = 50;
+  // Distributed runs (docs/distributed.md).
+  std::string hosts;       // --hosts hosts.yaml
+  int wait_agents = 0;     // --wait-agents N
+  std::string listen;      // --listen host:port
+  std::string advertise;   // --advertise host[:port]
+  std::string token_file;  // else $ARCHLOAD_TOKEN, else a fresh one (local and --hosts)
+  std::string tls_cert, tls_key, tls_client_ca;
+  double ready_timeout_s = 30;
+  double lease_timeout_s = 3;
+  std::string on_agent_loss = "fail";  // fail | continue
+  std::string placement = "spread";    // spread | local
 };
 int RunRun(const GlobalOptions& g, const RunCliOptions& o);
 

@@ -82,6 +82,32 @@ int main(int argc, char** argv) {
   prun->add_option("--timer-spin-us", run.timer_spin_us,
                    "agents spin when a timer is due within this many µs (0: always sleep)")
       ->check(CLI::Range(0, 10000));
+  prun->add_option("--hosts", run.hosts, "agents on hosts: a file with a command per host")
+      ->check(CLI::ExistingFile);
+  prun->add_option("--wait-agents", run.wait_agents,
+                   "admit N agents started elsewhere (systemd, Kubernetes) that dial in")
+      ->check(CLI::Range(1, 4096));
+  prun->add_option("--listen", run.listen, "control plane address host:port (default 127.0.0.1:0)");
+  prun->add_option("--advertise", run.advertise, "the address agents dial, if not --listen's");
+  prun->add_option("--token-file", run.token_file,
+                   "the run's token (default $ARCHLOAD_TOKEN; local runs make a fresh one)")
+      ->check(CLI::ExistingFile);
+  prun->add_option("--tls-cert", run.tls_cert, "PEM certificate: serve the control plane on TLS")
+      ->check(CLI::ExistingFile);
+  prun->add_option("--tls-key", run.tls_key, "PEM key of --tls-cert")->check(CLI::ExistingFile);
+  prun->add_option("--tls-client-ca", run.tls_client_ca,
+                   "PEM CA: agents must present a certificate it signed (mutual TLS)")
+      ->check(CLI::ExistingFile);
+  prun->add_option("--ready-timeout", run.ready_timeout_s,
+                   "seconds for every agent to connect and be ready (default 30)")
+      ->check(CLI::Range(1.0, 3600.0));
+  prun->add_option("--lease-timeout", run.lease_timeout_s,
+                   "seconds of silence after which an agent is lost, and it gives us up (default 3)")
+      ->check(CLI::Range(1.0, 600.0));
+  prun->add_option("--on-agent-loss", run.on_agent_loss, "fail (default) | continue")
+      ->check(CLI::IsMember({"fail", "continue"}));
+  prun->add_option("--placement", run.placement, "spread (default) | local")
+      ->check(CLI::IsMember({"spread", "local"}));
   prun->callback([&] { code = RunRun(g, run); });
 
   try {

@@ -130,6 +130,26 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
   for (const auto& st : h.stalls) {
     stalls.push_back({{"agent", st.agent}, {"from_s", st.from_s}, {"to_s", st.to_s}});
   }
+  auto& hosts = j["hosts"] = nlohmann::json::array();
+  for (const auto& hf : h.hosts) {
+    hosts.push_back({{"host", hf.host},
+                     {"agents", hf.agents},
+                     {"instances", hf.instances},
+                     {"rps", hf.rps},
+                     {"agent_cpu_s", hf.agent_cpu_s},
+                     {"requests_sent", hf.sent},
+                     {"requests_sent_cross_host", hf.sent_cross_host}});
+  }
+  j["harness"]["clock"] = {{"agents", h.clock.agents},
+                           {"max_offset_ms", h.clock.max_offset_ms},
+                           {"max_uncertainty_us", h.clock.max_uncertainty_us},
+                           {"start_skew_us", h.clock.start_skew_us}};
+  j["harness"]["lease_timeout_s"] = h.lease_timeout_s;
+  auto& lost = j["harness"]["lost"] = nlohmann::json::array();
+  for (const auto& l : h.lost) {
+    lost.push_back(
+        {{"agent", l.id}, {"at_s", l.at_s}, {"silent_s", l.silent_s}, {"how", l.how}});
+  }
   auto& agents = j["agents"] = nlohmann::json::array();
   for (const auto& a : h.fleet) {
     agents.push_back({{"id", a.id},
@@ -146,6 +166,37 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
       r.incomplete_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.incomplete_reason);
   j["warnings"] = r.warnings;
   return j;
+}
+
+// Hosts (cluster runs), the start barrier and lost agents.
+void PrintFleet(const run::HarnessFigures& h, std::ostream& out) {
+  char buf[400];
+  if (h.hosts.size() > 1) {
+    Table ht({"host", "agents", "instances", "req/s in", "CPU s", "sent", "to other hosts"},
+             {false, true, true, true, true, true, true});
+    for (const auto& hf : h.hosts) {
+      std::snprintf(buf, sizeof buf, "%.1f", hf.agent_cpu_s);
+      ht.AddRow({hf.host, std::to_string(hf.agents), std::to_string(hf.instances),
+                 HumanRate(hf.rps), buf, std::to_string(hf.sent),
+                 hf.sent ? Percent(static_cast<double>(hf.sent_cross_host) / hf.sent) : "-"});
+    }
+    out << "\n";
+    ht.Print(out);
+  }
+  if (h.clock.agents > 0) {
+    std::snprintf(buf, sizeof buf,
+                  "Start barrier: the agents' start instants agree within %.0f µs on the "
+                  "controller's clock (estimated skew; largest clock offset %.3f ms, each known "
+                  "within ±%.0f µs); lease %.1f s\n",
+                  h.clock.start_skew_us, h.clock.max_offset_ms, h.clock.max_uncertainty_us,
+                  h.lease_timeout_s);
+    out << buf;
+  }
+  for (const auto& l : h.lost) {
+    std::snprintf(buf, sizeof buf, "Lost: %s at %.1f s, %.1f s after it was last heard: %s\n",
+                  l.id.c_str(), l.at_s, l.silent_s, l.how.c_str());
+    out << buf;
+  }
 }
 
 void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ostream& out) {
@@ -204,6 +255,7 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
                 h.controller_cpu_s, PercentileUs(h.send_lag_ns, 99),
                 PercentileUs(h.lateness_ns, 99));
   out << buf;
+  PrintFleet(h, out);
   if (r.harness_errors > 0) {
     out << "Requests lost by the harness (not counted as the design's errors): " << r.harness_errors
         << "\n";

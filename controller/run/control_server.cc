@@ -1,5 +1,8 @@
 #include "controller/run/control_server.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "common/security/secret.h"
 
 namespace archload::run {
@@ -7,23 +10,46 @@ namespace archload::run {
 namespace {
 constexpr int kMaxControlMessageBytes = 64 << 20;  // as agents/control/session.h
 
-int64_t NowNs() {
+
+std::string ReadPem(const std::string& path, const char* what) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(std::string(what) + " " + path + ": cannot read it");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+int64_t ControlServer::NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
-}  // namespace
 
-ControlServer::ControlServer(ControlAuth auth) : auth_(std::move(auth)) {}
+ControlServer::ControlServer(ControlAuth auth, ControlTls tls)
+    : auth_(std::move(auth)), tls_(std::move(tls)) {}
 
-ControlServer::~ControlServer() { Shutdown(); }
+ControlServer::~ControlServer() {
+  Shutdown();
+  if (beat_.joinable()) beat_.join();
+}
 
 std::string ControlServer::Start(const std::string& host, int port) {
   grpc::ServerBuilder builder;
   int bound = 0;
   const std::string address =
       (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound);
+  std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
+  if (tls_.enabled()) {
+    grpc::SslServerCredentialsOptions ssl(
+        tls_.client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                               : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    ssl.pem_key_cert_pairs.push_back(
+        {ReadPem(tls_.key, "--tls-key"), ReadPem(tls_.cert, "--tls-cert")});
+    if (!tls_.client_ca.empty()) ssl.pem_root_certs = ReadPem(tls_.client_ca, "--tls-client-ca");
+    creds = grpc::SslServerCredentials(ssl);
+  }
+  builder.AddListeningPort(address, creds, &bound);
   builder.RegisterService(this);
   builder.SetMaxReceiveMessageSize(kMaxControlMessageBytes);
   builder.SetMaxSendMessageSize(kMaxControlMessageBytes);
@@ -34,6 +60,7 @@ std::string ControlServer::Start(const std::string& host, int port) {
   if (!server_ || bound == 0) {
     throw std::runtime_error("cannot start the control server on " + address);
   }
+  beat_ = std::thread([this] { Beat(); });
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
          std::to_string(bound);
 }
@@ -46,6 +73,33 @@ void ControlServer::Shutdown() {
   }
   cv_.notify_all();
   if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+}
+
+void ControlServer::Beat() {
+  v1::ControllerMessage heartbeat;
+  heartbeat.mutable_heartbeat();
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!cv_.wait_for(lock, std::chrono::seconds(1), [&] { return closing_; })) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto lease = std::chrono::duration<double>(auth_.lease_timeout_s);
+    // Give up agents silent past the lease: cancelling the stream ends their handler (and, if
+    // they ever wake up, tells them so), and the run sees them lost.
+    for (size_t i = 0; i < agents_.size(); ++i) {
+      auto& a = agents_[i];
+      if (!a.connected || !a.lost.empty() || now - a.last_heard <= lease) continue;
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "silent for %.1f s (lease %.1f s)",
+                    std::chrono::duration<double>(now - a.last_heard).count(),
+                    auth_.lease_timeout_s);
+      a.lost = buf;
+      if (slots_[i].context) slots_[i].context->TryCancel();
+    }
+    const size_t n = slots_.size();
+    lock.unlock();
+    cv_.notify_all();
+    for (size_t i = 0; i < n; ++i) Send(i, heartbeat);
+    lock.lock();
+  }
 }
 
 grpc::Status ControlServer::Refuse(grpc::ServerContext* context, grpc::StatusCode code,
@@ -104,15 +158,31 @@ grpc::Status ControlServer::Session(grpc::ServerContext* context, Stream* stream
       a.pid = hello.pid();
       a.host = hello.host();
       a.cores = hello.cores();
+      a.hostname = hello.hostname().empty() ? hello.host() : hello.hostname();
       a.last_heard = std::chrono::steady_clock::now();
       agents_.push_back(std::move(a));
       slots_.push_back(Slot{});
       slots_.back().stream = stream;
+      slots_.back().context = context;
     }
   }
   if (!refusal.empty()) return Refuse(context, grpc::StatusCode::PERMISSION_DENIED, refusal);
+  // Our proof of the token (an agent obeys no controller without it), and the lease.
+  v1::ControllerMessage welcome;
+  auto* w = welcome.mutable_welcome();
+  if (!auth_.token.empty()) w->set_proof(security::HmacSha256(auth_.token, "controller" + hello.nonce()));
+  w->set_lease_timeout_s(auth_.lease_timeout_s);
+  w->set_run_id(auth_.run_id);
+  Send(index, welcome);
   cv_.notify_all();
   while (stream->Read(&msg)) {
+    if (msg.has_time_probe()) {
+      // Stamped and answered at once: the round trip is the error bound of the offset.
+      v1::ControllerMessage echo;
+      echo.mutable_time_echo()->set_agent_ns(msg.time_probe().agent_ns());
+      echo.mutable_time_echo()->set_controller_ns(NowNs());
+      Send(index, echo);
+    }
     std::lock_guard<std::mutex> lock(mu_);
     auto& a = agents_[index];
     a.last_heard = std::chrono::steady_clock::now();
@@ -139,6 +209,7 @@ grpc::Status ControlServer::Session(grpc::ServerContext* context, Stream* stream
     std::lock_guard<std::mutex> lock(mu_);
     agents_[index].connected = false;
     slots_[index].stream = nullptr;
+    slots_[index].context = nullptr;
   }
   cv_.notify_all();
   return grpc::Status::OK;

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "archload/v1/control.grpc.pb.h"
@@ -29,7 +30,8 @@ namespace archload::run {
 struct AgentState {
   std::string id;
   int pid = 0;
-  std::string host;
+  std::string host;      // the address its instances listen on
+  std::string hostname;  // the machine (or namespace) it runs on
   int cores = 0;
   bool connected = true;
   bool ready = false;
@@ -39,6 +41,7 @@ struct AgentState {
   std::string goodbye;                                 // the reason it gave, if it said goodbye
   std::chrono::steady_clock::time_point last_heard{};  // any message
   int stats_received = 0;
+  std::string lost;  // why the controller gave it up ("silent for 3.0 s"), if it did
 };
 
 struct ControlAuth {
@@ -46,14 +49,24 @@ struct ControlAuth {
   std::set<std::string> expected_ids;  // admitted once each; empty: any id, up to max_agents
   size_t max_agents = 0;
   std::string version;  // agents must report this version (empty: any)
+  std::string run_id;
+  double lease_timeout_s = 3;  // an agent silent this long is given up, its stream cancelled
+};
+
+// TLS for the control plane (PEM files). With client_ca, agents must present a certificate it
+// signed (mutual TLS).
+struct ControlTls {
+  std::string cert, key, client_ca;
+  bool enabled() const { return !cert.empty(); }
 };
 
 class ControlServer final : public v1::Controller::Service {
  public:
-  explicit ControlServer(ControlAuth auth = {});
+  explicit ControlServer(ControlAuth auth = {}, ControlTls tls = {});
   ~ControlServer() override;
 
-  // Listens on host:port (0: any free port); returns "host:port". Throws on failure.
+  // Listens on host:port (0: any free port); returns "host:port". Throws on failure. Starts the
+  // heartbeats: every admitted agent hears from the controller every second.
   std::string Start(const std::string& host, int port = 0);
   void Shutdown();
 
@@ -71,6 +84,9 @@ class ControlServer final : public v1::Controller::Service {
   bool Send(size_t agent, const v1::ControllerMessage& msg);
   bool SendAll(const v1::ControllerMessage& msg);
 
+  // The controller's clock for the start barrier: CLOCK_MONOTONIC, as the agents' own.
+  static int64_t NowNs();
+
   // Sessions refused (no or wrong token, unexpected or duplicate id, wrong version).
   uint64_t refused() const { return refused_.load(); }
 
@@ -78,14 +94,19 @@ class ControlServer final : public v1::Controller::Service {
   using Stream = grpc::ServerReaderWriter<v1::ControllerMessage, v1::AgentMessage>;
   struct Slot {
     Stream* stream = nullptr;
+    grpc::ServerContext* context = nullptr;
     std::unique_ptr<std::mutex> write_mu = std::make_unique<std::mutex>();
   };
+  // Heartbeats out, silence in: runs every second until Shutdown.
+  void Beat();
 
   grpc::Status Refuse(grpc::ServerContext* context, grpc::StatusCode code, const std::string& why);
   bool Authorized(grpc::ServerContext* context) const;
 
   ControlAuth auth_;
+  ControlTls tls_;
   std::unique_ptr<grpc::Server> server_;
+  std::thread beat_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<AgentState> agents_;

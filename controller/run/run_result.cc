@@ -27,6 +27,43 @@ void AddDataPlane(DataPlaneFigures& d, const v1::DataPlaneHealth& h) {
   d.lost_connections += h.lost_connections();
 }
 
+// Per host: what its instances received, what its agents sent and where, their CPU; and how well
+// the agents' start barrier held.
+void MergeHostsAndClock(RunResult& r, const std::vector<AgentState>& agents, double duration_s) {
+  std::map<std::string, size_t> index;
+  for (const auto& a : agents) {
+    const std::string host = a.hostname.empty() ? a.id : a.hostname;
+    auto [it, added] = index.emplace(host, r.harness.hosts.size());
+    if (added) r.harness.hosts.push_back(HostFigures{host});
+    auto& h = r.harness.hosts[it->second];
+    ++h.agents;
+    h.instances += a.ready_msg.instances();
+    h.agent_cpu_s += a.latest.health().cpu_ns() / 1e9;
+    uint64_t received = 0;
+    for (const auto& g : a.latest.groups()) received += g.received();
+    h.rps += duration_s > 0 ? received / duration_s : 0;
+    for (const auto& p : a.latest.peers()) {
+      h.sent += p.requests();
+      if (p.agent() < 0 || p.agent() >= static_cast<int>(agents.size())) continue;
+      const auto& to = agents[p.agent()];
+      if ((to.hostname.empty() ? to.id : to.hostname) != host) h.sent_cross_host += p.requests();
+    }
+  }
+  auto& c = r.harness.clock;
+  int64_t first = 0, last = 0;
+  for (const auto& a : agents) {
+    const auto& sync = a.ready_msg.clock();
+    ++c.agents;
+    c.max_offset_ms = std::max(c.max_offset_ms, std::abs(sync.offset_ns()) / 1e6);
+    c.max_uncertainty_us = std::max(c.max_uncertainty_us, sync.rtt_ns() / 2e3);
+    if (a.latest.started_ns() == 0) continue;
+    const int64_t at = a.latest.started_ns() + sync.offset_ns();  // on the controller's clock
+    first = first == 0 ? at : std::min(first, at);
+    last = std::max(last, at);
+  }
+  c.start_skew_us = (last - first) / 1e3;
+}
+
 }  // namespace
 
 uint64_t DataPlaneFigures::InvalidFrames() const {
@@ -122,6 +159,7 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
   }
   r.all_ns.Merge(r.read_ns);
   r.all_ns.Merge(r.write_ns);
+  MergeHostsAndClock(r, agents, duration_s);
   // Rates are over the window that was measured: a run cut short by Ctrl-C or a lost agent
   // divides by the seconds it ran, not the seconds it was asked for.
   const double t = std::max(duration_s, 1e-9);

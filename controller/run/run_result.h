@@ -63,6 +63,34 @@ struct StallFigure {
   double from_s = 0, to_s = 0;  // into the load
 };
 
+// An agent the run lost: when, how long it had been silent, and how it ended.
+struct LostAgent {
+  std::string id;
+  double at_s = 0;      // into the load
+  double silent_s = 0;  // since it was last heard from: the detection time
+  std::string how;      // "its stream broke, killed by signal 9 (SIGKILL)", "silent for 3.1 s"
+};
+
+// One machine of the fleet (agents with the same host name).
+struct HostFigures {
+  std::string host;
+  int agents = 0;
+  int instances = 0;
+  double rps = 0;                // requests its instances received per second
+  double agent_cpu_s = 0;
+  uint64_t sent = 0;             // requests its agents sent to instances anywhere
+  uint64_t sent_cross_host = 0;  // ... of which to other hosts
+};
+
+// The start barrier: agents estimate the controller's clock (best of several round trips) and
+// start on it; how well they did.
+struct ClockFigures {
+  int agents = 0;
+  double max_offset_ms = 0;       // largest |controller clock - agent clock|
+  double max_uncertainty_us = 0;  // largest rtt/2 of the sample used: each offset's error bound
+  double start_skew_us = 0;       // spread of the agents' start instants, on the controller clock
+};
+
 struct AgentSummary {
   std::string id;
   std::string listener;  // host:port, empty when it hosts only load generators
@@ -90,6 +118,10 @@ struct HarnessFigures {
   uint64_t control_plane_refused = 0;  // sessions refused: no or wrong token, unknown agent id
   std::vector<StallFigure> stalls;     // agents that went silent for seconds
   std::vector<AgentSummary> fleet;     // each agent: where it listened, what it hosted
+  std::vector<HostFigures> hosts;
+  ClockFigures clock;
+  double lease_timeout_s = 0;
+  std::vector<LostAgent> lost;
 };
 
 struct RunResult {

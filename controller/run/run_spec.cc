@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "archload/v1/roles.h"
+#include "common/security/secret.h"
 
 namespace archload::run {
 
@@ -146,6 +147,7 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
   rs.workload.set_duration_s(o.duration_s);
   rs.workload.set_seed(o.seed);
 
+  rs.data_secret = security::RandomBytes(32);
   // Spread instances over the agents round-robin, so every agent hosts a slice of every group.
   rs.agents = std::max(1, agents);
   size_t next = 0;

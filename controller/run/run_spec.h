@@ -34,6 +34,7 @@ struct RunSpec {
   std::vector<v1::GroupSpec> groups;
   std::vector<std::vector<uint32_t>> agent_of;  // [group][instance] -> the agent hosting it
   int agents = 1;
+  std::string data_secret;  // 32 random bytes: the data plane's handshake key for this run
   double divisor = 1;
   int implicit_client = -1;  // index of the added client group, or -1
 };

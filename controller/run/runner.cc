@@ -1,5 +1,6 @@
 #include "controller/run/runner.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -9,11 +10,9 @@
 #include <thread>
 
 #include "agents/net/address_policy.h"
-#include "common/security/secret.h"
 #include "common/sys/cpu.h"
-#include "common/version/version.h"
-#include "controller/run/control_server.h"
-#include "controller/run/local_launcher.h"
+#include "controller/run/fleet_session.h"
+#include "controller/run/placement.h"
 #include "controller/run/progress.h"
 #include "controller/run/stall_detector.h"
 
@@ -27,6 +26,8 @@ using std::chrono::milliseconds;
 constexpr size_t kMaxControlMessageBytes = 64u << 20;  // as agents/control/session.h
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+milliseconds Ms(double s) { return milliseconds(static_cast<int64_t>(s * 1000)); }
 
 std::string Mb(size_t bytes) {
   char buf[32];
@@ -45,128 +46,99 @@ void CheckSize(const google::protobuf::Message& m, const std::string& what) {
   }
 }
 
-class FleetSession {
- public:
-  FleetSession(const RunSpec& spec, const RunnerOptions& o)
-      : spec_(spec),
-        o_(o),
-        token_(security::Hex(security::RandomBytes(32))),
-        secret_(security::RandomBytes(32)),
-        server_(MakeAuth()),
-        launcher_(o.agent_binary.empty() ? LocalLauncher::DefaultAgentBinary() : o.agent_binary) {}
-
-  ~FleetSession() {
-    server_.Shutdown();
-    launcher_.Stop(500);
-  }
-
-  ControlServer& server() { return server_; }
-  LocalLauncher& launcher() { return launcher_; }
-  const std::string& address() const { return address_; }
-  const std::string& secret() const { return secret_; }
-
-  void Launch() {
-    address_ = server_.Start("127.0.0.1");
-    launcher_.Launch({spec_.agents, address_, token_, o_.run.seed});
-  }
-
-  bool Interrupted() const { return o_.interrupt && o_.interrupt->load() != 0; }
-
-  // Waits for pred in short slices, so Ctrl-C and agents that die are noticed at once.
-  bool Wait(const std::function<bool(const std::vector<AgentState>&)>& pred, milliseconds timeout) {
-    const auto end = Clock::now() + timeout;
-    while (Clock::now() < end) {
-      if (server_.WaitFor(pred, milliseconds(100))) return true;
-      if (Interrupted()) throw std::runtime_error("interrupted before the load started");
-      if (launcher_.Exited().size() == static_cast<size_t>(spec_.agents)) return false;
-    }
-    return server_.WaitFor(pred, milliseconds(0));
-  }
-
-  // Who is missing and why, for an error message.
-  std::string Missing(const std::function<bool(const AgentState&)>& ok) {
-    std::map<std::string, std::string> exits;
-    for (const auto& e : launcher_.Exited()) exits[e.id] = e.how;
-    std::map<std::string, const AgentState*> by_id;
-    const auto snap = server_.Snapshot();
-    for (const auto& a : snap) by_id[a.id] = &a;
-    std::string out;
-    for (int i = 0; i < spec_.agents; ++i) {
-      const std::string id = "agent-" + std::to_string(i);
-      auto it = by_id.find(id);
-      if (it != by_id.end() && ok(*it->second)) continue;
-      std::string why = it == by_id.end() ? "never connected" : "not ready";
-      if (it != by_id.end() && !it->second->goodbye.empty()) why = it->second->goodbye;
-      if (exits.count(id)) why += ", " + exits[id];
-      out += (out.empty() ? "" : "; ") + id + ": " + why;
-    }
-    if (server_.refused() > 0) {
-      out += "; the control plane refused " + std::to_string(server_.refused()) + " session(s)";
-    }
-    return out;
-  }
-
- private:
-  ControlAuth MakeAuth() const {
-    ControlAuth a;
-    a.token = token_;
-    for (int i = 0; i < spec_.agents; ++i) a.expected_ids.insert("agent-" + std::to_string(i));
-    a.max_agents = static_cast<size_t>(spec_.agents);
-    a.version = kVersion;
-    return a;
-  }
-
-  const RunSpec& spec_;
-  const RunnerOptions& o_;
-  std::string token_;
-  std::string secret_;
-  ControlServer server_;
-  LocalLauncher launcher_;
-  std::string address_;
-};
-
-bool AllConnected(const std::vector<AgentState>& a, size_t n) {
+bool AllUp(const std::vector<AgentState>& a, size_t n) {
   if (a.size() < n) return false;
   for (const auto& s : a) {
-    if (!s.connected) return false;
+    if (!s.connected || !s.lost.empty()) return false;
   }
   return true;
 }
 
-std::string FleetLine(const std::string& control, const std::vector<AgentState>& agents) {
+std::string FleetLine(const std::string& control, const std::vector<AgentState>& agents,
+                      bool local) {
   std::string line = "fleet: control plane " + control;
   for (const auto& a : agents) {
     line += "; " + a.id;
     if (a.ready_msg.has_listener()) {
-      line +=
-          " " + a.ready_msg.listener().host() + ":" + std::to_string(a.ready_msg.listener().port());
+      line += " " + a.ready_msg.listener().host() + ":" +
+              std::to_string(a.ready_msg.listener().port());
     }
-    line += " (" + std::to_string(a.ready_msg.instances()) + " instances)";
+    line += " (" + std::to_string(a.ready_msg.instances()) + " instances" +
+            (local ? "" : ", host " + a.hostname) + ")";
   }
   return line;
+}
+
+// Only where this run's agents can be: loopback for local runs, the declared hosts otherwise.
+void CheckListeners(FleetSession& fleet, const std::vector<AgentState>& agents) {
+  if (fleet.hosts().hosts.empty() && !fleet.local()) return;  // --wait-agents: theirs to police
+  std::string list = "loopback";
+  if (!fleet.local()) {
+    list.clear();
+    for (const auto& h : fleet.hosts().hosts) list += (list.empty() ? "" : ",") + h.address;
+  }
+  const auto allowed = agent::AddressPolicy::Parse(list);
+  for (const auto& a : agents) {
+    if (!a.ready_msg.has_listener()) continue;
+    if (!allowed.AllowsHost(a.ready_msg.listener().host())) {
+      throw std::runtime_error(a.id + " advertised a listener at " + a.ready_msg.listener().host() +
+                               ", outside this run's addresses (" + allowed.Describe() + ")");
+    }
+  }
+}
+
+std::vector<AgentSlot> Slots(FleetSession& fleet, const std::vector<AgentState>& agents) {
+  std::vector<AgentSlot> slots;
+  for (const auto& a : agents) {
+    AgentSlot s{a.id, a.hostname, std::max(1, a.cores)};
+    for (const auto& h : fleet.hosts().hosts) {
+      if (a.id == h.name || a.id.rfind(h.name + "-", 0) == 0) {
+        s.host = h.name;
+        if (h.cores > 0) s.cores = std::max(1, h.cores / h.agents);
+      }
+    }
+    slots.push_back(std::move(s));
+  }
+  return slots;
 }
 
 }  // namespace
 
 RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const RunnerOptions& o,
               std::ostream& progress) {
-  const int agents =
+  FleetOptions fo;
+  fo.agents =
       o.agents > 0 ? o.agents : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  const RunSpec spec = BuildRunSpec(plan, o.run, agents);
+  fo.agent_binary = o.agent_binary;
+  fo.hosts_file = o.hosts_file;
+  fo.wait_agents = o.wait_agents;
+  fo.listen = o.listen;
+  fo.advertise = o.advertise;
+  fo.token = o.token;
+  fo.tls = o.tls;
+  fo.lease_timeout_s = o.lease_timeout_s;
+  fo.seed = o.run.seed;
+  fo.run_id = problem.id;
+  fo.interrupt = o.interrupt;
+  FleetSession fleet(fo);
+  const int agents = fleet.expected();
+  RunSpec spec = BuildRunSpec(plan, o.run, agents);
   CheckFleetSize(spec);
 
   const auto launched = Clock::now();
   const double cpu_at_launch = sys::ProcessCpuNs() / 1e9;
-  FleetSession fleet(spec, o);
   fleet.Launch();
   auto& server = fleet.server();
-
   auto fail = [&](const std::string& why) { throw std::runtime_error(why); };
+  const double connect_s = fleet.local() ? std::min(15.0, o.ready_timeout_s) : o.ready_timeout_s;
   if (!fleet.Wait([&](const auto& a) { return a.size() >= static_cast<size_t>(agents); },
-                  milliseconds(15000))) {
-    fail("agents did not connect within 15 s: " +
+                  Ms(connect_s))) {
+    fail("agents did not connect within " + FormatSeconds(connect_s) + ": " +
          fleet.Missing([](const AgentState&) { return true; }));
   }
+  // Placement needs to know who came: their hosts and cores.
+  const auto admitted = server.Snapshot();
+  spec.agent_of = Place(spec.groups, Slots(fleet, admitted));
   for (int i = 0; i < agents; ++i) {
     v1::ControllerMessage m;
     auto* a = m.mutable_assignment();
@@ -176,14 +148,14 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
     *a->mutable_workload() = spec.workload;
     a->set_stats_interval_s(1.0);
     a->set_timer_spin_us(o.run.timer_spin_us);
-    a->set_data_secret(fleet.secret());
-    CheckSize(m, "the assignment for agent-" + std::to_string(i));
-    if (!server.Send(i, m)) fail("agent " + std::to_string(i) + " went away before its assignment");
+    a->set_data_secret(spec.data_secret);
+    CheckSize(m, "the assignment for " + admitted[i].id);
+    if (!server.Send(i, m)) fail(admitted[i].id + " went away before its assignment");
   }
   // Bigger fleets take longer to build: ~0.15 s per 10,000 instances per agent, with room.
   size_t instances = 0;
   for (const auto& g : spec.groups) instances += static_cast<size_t>(g.count());
-  const auto ready_timeout = milliseconds(30000 + static_cast<int64_t>(instances / agents / 20));
+  const auto ready_timeout = Ms(o.ready_timeout_s) + milliseconds(instances / agents / 20);
   if (!fleet.Wait(
           [&](const auto& a) {
             for (const auto& s : a) {
@@ -193,35 +165,43 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
             return true;
           },
           ready_timeout) ||
-      !AllConnected(server.Snapshot(), agents)) {
-    fail("agents did not become ready: " +
+      !AllUp(server.Snapshot(), agents)) {
+    fail("agents did not become ready within " + FormatSeconds(Seconds(ready_timeout)) + ": " +
          fleet.Missing([](const AgentState& s) { return s.ready && s.connected; }));
   }
-  // An agent may only advertise a listener where this run's agents can be: loopback.
-  const agent::AddressPolicy loopback;
-  v1::ControllerMessage start;
-  for (const auto& a : server.Snapshot()) {
-    auto* addr = start.mutable_start()->add_agents();
-    if (!a.ready_msg.has_listener()) continue;
-    if (!loopback.AllowsHost(a.ready_msg.listener().host())) {
-      fail(a.id + " advertised a listener at " + a.ready_msg.listener().host() +
-           ", outside this local run's loopback addresses");
-    }
-    *addr = a.ready_msg.listener();
+  const auto ready = server.Snapshot();
+  CheckListeners(fleet, ready);
+  // One start instant on the controller's clock; each agent maps it onto its own.
+  int64_t max_rtt = 0;
+  for (const auto& a : ready) max_rtt = std::max(max_rtt, a.ready_msg.clock().rtt_ns());
+  const int64_t lead_ns = std::max<int64_t>(fleet.local() ? 200'000'000 : 500'000'000,
+                                            4 * max_rtt);
+  v1::Start start;
+  for (const auto& a : ready) {
+    *start.add_agents() = a.ready_msg.listener();
+    start.add_agent_hosts(a.hostname);
   }
-  FillPlacement(spec, start.mutable_start());
-  start.mutable_start()->set_delay_ms(200);  // every agent has the table before load begins
+  FillPlacement(spec, &start);
+  start.set_prefer_local(o.prefer_local);
+  const int64_t start_at = ControlServer::NowNs() + lead_ns;
+  start.set_start_at_ns(start_at);
+  start.set_delay_ms(lead_ns / 1000000);
   CheckSize(start, "the start message");
   const double startup_s = Seconds(Clock::now() - launched);
-  progress << FleetLine(fleet.address(), server.Snapshot()) << "\n";
-  server.SendAll(start);
+  progress << FleetLine(fleet.address(), ready, fleet.local()) << "\n";
+  for (int i = 0; i < agents; ++i) {
+    v1::ControllerMessage m;
+    *m.mutable_start() = start;
+    m.mutable_start()->set_agent_index(i);
+    server.Send(i, m);
+  }
 
-  const auto t0 = Clock::now() + milliseconds(200);
+  const auto t0 = Clock::now() + std::chrono::nanoseconds(start_at - ControlServer::NowNs());
   const double total = o.run.duration_s;
-  const auto end = t0 + milliseconds(static_cast<int64_t>(total * 1000));
+  const auto end = t0 + Ms(total);
   Progress meter(progress, total, isatty(fileno(stderr)) && &progress == &std::cerr);
-  StallDetector stalls;
-  std::string lost_reason;
+  StallDetector stalls(std::min(2.5, 0.8 * o.lease_timeout_s));
+  std::vector<LostAgent> lost;
   int signal = 0;
   auto next_progress = t0 + milliseconds(1000);
   for (;;) {
@@ -232,10 +212,19 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
     for (const auto& a : snap) heard.push_back(Seconds(a.last_heard - t0));
     if (now > t0) stalls.Observe(Seconds(now - t0), heard);
     if (o.interrupt && (signal = o.interrupt->load()) != 0) break;
-    if (!AllConnected(snap, agents)) {
-      lost_reason = fleet.Missing([](const AgentState& s) { return s.connected; });
-      break;
+    bool new_loss = false;
+    for (const auto& a : snap) {
+      if (a.connected && a.lost.empty()) continue;
+      if (std::any_of(lost.begin(), lost.end(), [&](const auto& l) { return l.id == a.id; })) {
+        continue;
+      }
+      std::string how = !a.lost.empty() ? a.lost : "its stream broke";
+      if (const auto exit = fleet.ExitOf(a.id); !exit.empty()) how += ", " + exit;
+      if (!a.goodbye.empty() && a.goodbye != "collected") how += " (" + a.goodbye + ")";
+      lost.push_back({a.id, std::max(0.0, Seconds(now - t0)), Seconds(now - a.last_heard), how});
+      new_loss = true;
     }
+    if (new_loss && !o.continue_on_agent_loss) break;
     if (o.progress && now >= next_progress) {
       meter.Line(std::min(Seconds(now - t0), total), snap);
       next_progress += milliseconds(1000);
@@ -284,8 +273,13 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   result.harness.wall_s = wall_s;
   result.harness.controller_cpu_s = controller_cpu_s;
   result.harness.control_plane_refused = refused;
+  result.harness.lease_timeout_s = o.lease_timeout_s;
+  result.harness.lost = lost;
   for (const auto& s : stalls.stalls()) {
-    result.harness.stalls.push_back({agents_state[s.agent].id, s.from_s, s.to_s});
+    // A lost agent's silence is its loss, reported as such.
+    const auto& id = agents_state[s.agent].id;
+    if (std::any_of(lost.begin(), lost.end(), [&](const auto& l) { return l.id == id; })) continue;
+    result.harness.stalls.push_back({id, s.from_s, s.to_s});
   }
   if (signal != 0) {
     result.complete = false;
@@ -293,10 +287,17 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
                                (signal == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM") + " after " +
                                FormatSeconds(measured_s) + " of " + FormatSeconds(total);
     result.interrupted_by = signal;
-  } else if (!lost_reason.empty()) {
+  } else if (!lost.empty()) {
     result.complete = false;
-    result.incomplete_reason = "agent lost after " + FormatSeconds(measured_s) + " of " +
-                               FormatSeconds(total) + ": " + lost_reason;
+    std::string what;
+    for (const auto& l : lost) {
+      what += (what.empty() ? "" : "; ") + l.id + " at " + FormatSeconds(l.at_s) + ": " + l.how;
+    }
+    result.incomplete_reason =
+        "degraded: agent lost (" + what + ")" +
+        (o.continue_on_agent_loss ? "; the run went on without it"
+                                  : "; the run stopped after " + FormatSeconds(measured_s) +
+                                        " of " + FormatSeconds(total));
   }
   NoteHarnessFaults(result);
   return result;

@@ -6,6 +6,7 @@
 
 #include "common/spec/problem.h"
 #include "controller/planner/planner.h"
+#include "controller/run/control_server.h"
 #include "controller/run/run_result.h"
 #include "controller/run/run_spec.h"
 
@@ -20,6 +21,19 @@ struct RunnerOptions {
   // Set (to the signal number) when the user asks to stop: the load stops, what the agents
   // measured is collected, and the result comes back marked incomplete. Null: never.
   const std::atomic<int>* interrupt = nullptr;
+
+  // Distributed runs (docs/distributed.md). Agents on hosts from a file with a command each,
+  // or agents started elsewhere that dial in; local children otherwise.
+  std::string hosts_file;
+  int wait_agents = 0;
+  std::string listen;     // the control plane's bind address host:port
+  std::string advertise;  // what agents dial, when not the bind address
+  std::string token;      // the run's token; empty: a fresh random one
+  ControlTls tls;
+  double ready_timeout_s = 30;  // every agent connected and ready by then, or the run fails
+  double lease_timeout_s = 3;   // an agent silent this long is lost (and gives us up likewise)
+  bool continue_on_agent_loss = false;  // --on-agent-loss continue: measure on without it
+  bool prefer_local = false;            // --placement local: calls stay on their host
 };
 
 // Plans the problem, launches agents, drives the load and returns what was measured, judged.

@@ -1,0 +1,45 @@
+#include "controller/run/placement.h"
+
+#include <map>
+
+namespace archload::run {
+
+std::vector<std::vector<uint32_t>> Place(const std::vector<v1::GroupSpec>& groups,
+                                         const std::vector<AgentSlot>& agents) {
+  struct Host {
+    std::vector<uint32_t> agents;
+    int64_t weight = 0;
+    int64_t current = 0;  // smooth weighted round-robin state
+    size_t next_agent = 0;
+  };
+  std::vector<Host> hosts;
+  std::map<std::string, size_t> index;
+  for (size_t a = 0; a < agents.size(); ++a) {
+    auto [it, added] = index.emplace(agents[a].host, hosts.size());
+    if (added) hosts.emplace_back();
+    Host& h = hosts[it->second];
+    h.agents.push_back(static_cast<uint32_t>(a));
+    h.weight += std::max(1, agents[a].cores);
+  }
+  int64_t total = 0;
+  for (const auto& h : hosts) total += h.weight;
+  std::vector<std::vector<uint32_t>> out;
+  for (const auto& g : groups) {
+    auto& row = out.emplace_back(static_cast<size_t>(std::max(0, g.count())), 0u);
+    if (hosts.empty()) continue;
+    for (auto& slot : row) {
+      // Smooth WRR (as nginx balances): every host gains its weight, the richest is chosen and
+      // pays the total. Hosts interleave instead of taking their share in one block.
+      Host* best = nullptr;
+      for (auto& h : hosts) {
+        h.current += h.weight;
+        if (!best || h.current > best->current) best = &h;
+      }
+      best->current -= total;
+      slot = best->agents[best->next_agent++ % best->agents.size()];
+    }
+  }
+  return out;
+}
+
+}  // namespace archload::run
