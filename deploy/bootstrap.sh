@@ -22,7 +22,7 @@ PACKAGES=(
   prometheus-cpp-dev libhiredis-dev librdkafka-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
-  redis-server prometheus
+  redis-server prometheus iproute2 openssl
 )
 
 missing=()

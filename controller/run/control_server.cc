@@ -159,6 +159,9 @@ grpc::Status ControlServer::Session(grpc::ServerContext* context, Stream* stream
       a.host = hello.host();
       a.cores = hello.cores();
       a.hostname = hello.hostname().empty() ? hello.host() : hello.hostname();
+      if (auto it = auth_.host_of_id.find(a.id); it != auth_.host_of_id.end()) {
+        a.hostname = it->second;  // namespaces share a host name; the hosts file does not
+      }
       a.last_heard = std::chrono::steady_clock::now();
       agents_.push_back(std::move(a));
       slots_.push_back(Slot{});

@@ -50,6 +50,7 @@ struct ControlAuth {
   size_t max_agents = 0;
   std::string version;  // agents must report this version (empty: any)
   std::string run_id;
+  std::map<std::string, std::string> host_of_id;  // launched agents: the host the run put them on
   double lease_timeout_s = 3;  // an agent silent this long is given up, its stream cancelled
 };
 

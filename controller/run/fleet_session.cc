@@ -48,7 +48,9 @@ FleetSession::FleetSession(FleetOptions o) : o_(std::move(o)) {
     launcher_ = std::make_unique<CommandLauncher>(hosts_, binary);
     for (const auto& h : hosts_.hosts) {
       for (int k = 0; k < h.agents; ++k) {
-        auth.expected_ids.insert(h.name + (h.agents > 1 ? "-" + std::to_string(k) : ""));
+        const std::string id = h.name + (h.agents > 1 ? "-" + std::to_string(k) : "");
+        auth.expected_ids.insert(id);
+        auth.host_of_id[id] = h.name;
       }
     }
   } else if (o_.wait_agents > 0) {
