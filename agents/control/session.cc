@@ -146,9 +146,8 @@ class Pulse {
 // in Read or Write, returns at once and stops the load.
 class Watchdog {
  public:
-  Watchdog(Lease& lease, grpc::ClientContext& ctx) : lease_(lease), ctx_(ctx), thread_([this] {
-    Loop();
-  }) {}
+  Watchdog(Lease& lease, grpc::ClientContext& ctx)
+      : lease_(lease), ctx_(ctx), thread_([this] { Loop(); }) {}
   ~Watchdog() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();

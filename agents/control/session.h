@@ -25,9 +25,9 @@ struct SessionOptions {
 inline constexpr int kMaxControlMessageBytes = 64 << 20;
 
 // Exit codes of a session.
-inline constexpr int kSessionDone = 0;      // the run was collected and ended
-inline constexpr int kSessionRefused = 2;   // a refusal on either side: token, assignment, peers
-inline constexpr int kSessionLostLease = 3; // the controller went away or fell silent
+inline constexpr int kSessionDone = 0;       // the run was collected and ended
+inline constexpr int kSessionRefused = 2;    // a refusal on either side: token, assignment, peers
+inline constexpr int kSessionLostLease = 3;  // the controller went away or fell silent
 
 // Runs one agent for one run: dial the controller, check it holds the token, take the
 // assignment, serve, report stats until told to stop. Load stops within the lease timeout of

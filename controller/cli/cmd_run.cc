@@ -126,8 +126,8 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   ro.lease_timeout_s = o.lease_timeout_s;
   ro.continue_on_agent_loss = o.on_agent_loss == "continue";
   ro.prefer_local = o.placement == "local";
-  std::cerr << "archload run " << problem.id << ": "
-            << FleetWords(o) << ", scale " << planner::FormatScale(plan.scale_divisor) << ", offering "
+  std::cerr << "archload run " << problem.id << ": " << FleetWords(o) << ", scale "
+            << planner::FormatScale(plan.scale_divisor) << ", offering "
             << offered / plan.scale_divisor << " req/s for " << duration << " s\n";
   run::RunResult result;
   try {

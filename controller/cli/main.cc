@@ -101,8 +101,9 @@ int main(int argc, char** argv) {
   prun->add_option("--ready-timeout", run.ready_timeout_s,
                    "seconds for every agent to connect and be ready (default 30)")
       ->check(CLI::Range(1.0, 3600.0));
-  prun->add_option("--lease-timeout", run.lease_timeout_s,
-                   "seconds of silence after which an agent is lost, and it gives us up (default 3)")
+  prun->add_option(
+          "--lease-timeout", run.lease_timeout_s,
+          "seconds of silence after which an agent is lost, and it gives us up (default 3)")
       ->check(CLI::Range(1.0, 600.0));
   prun->add_option("--on-agent-loss", run.on_agent_loss, "fail (default) | continue")
       ->check(CLI::IsMember({"fail", "continue"}));

@@ -10,7 +10,6 @@ namespace archload::run {
 namespace {
 constexpr int kMaxControlMessageBytes = 64 << 20;  // as agents/control/session.h
 
-
 std::string ReadPem(const std::string& path, const char* what) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(std::string(what) + " " + path + ": cannot read it");
@@ -173,7 +172,8 @@ grpc::Status ControlServer::Session(grpc::ServerContext* context, Stream* stream
   // Our proof of the token (an agent obeys no controller without it), and the lease.
   v1::ControllerMessage welcome;
   auto* w = welcome.mutable_welcome();
-  if (!auth_.token.empty()) w->set_proof(security::HmacSha256(auth_.token, "controller" + hello.nonce()));
+  if (!auth_.token.empty())
+    w->set_proof(security::HmacSha256(auth_.token, "controller" + hello.nonce()));
   w->set_lease_timeout_s(auth_.lease_timeout_s);
   w->set_run_id(auth_.run_id);
   Send(index, welcome);

@@ -18,13 +18,13 @@
 namespace archload::run {
 
 struct FleetOptions {
-  int agents = 1;                  // local agents (ignored with hosts or wait_agents)
-  std::string agent_binary;        // empty: next to this binary
-  std::string hosts_file;          // --hosts
-  int wait_agents = 0;             // --wait-agents
-  std::string listen;              // --listen host:port (default 127.0.0.1:0, hosts: its file)
-  std::string advertise;           // --advertise: what agents dial (default: the listen host)
-  std::string token;               // empty: a fresh random one (local runs)
+  int agents = 1;            // local agents (ignored with hosts or wait_agents)
+  std::string agent_binary;  // empty: next to this binary
+  std::string hosts_file;    // --hosts
+  int wait_agents = 0;       // --wait-agents
+  std::string listen;        // --listen host:port (default 127.0.0.1:0, hosts: its file)
+  std::string advertise;     // --advertise: what agents dial (default: the listen host)
+  std::string token;         // empty: a fresh random one (local runs)
   ControlTls tls;
   double lease_timeout_s = 3;
   uint64_t seed = 42;

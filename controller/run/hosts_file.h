@@ -4,8 +4,8 @@
 // started. A command template per host is expanded for every agent:
 //
 //   controller: {listen: "10.231.0.1:0", advertise: "10.231.0.1"}
-//   command: "ssh {host} archload-agent --controller {controller} --agent-id {id} --bind {address} --allow-peers {peers}"
-//   hosts:
+//   command: "ssh {host} archload-agent --controller {controller} --agent-id {id} --bind {address}
+//   --allow-peers {peers}" hosts:
 //     - {name: node1, address: 10.231.0.11, agents: 2, cores: 4}
 //     - {name: node2, address: 10.231.0.12, command: "ip netns exec {name} {agent} ..."}
 //

@@ -22,8 +22,7 @@ std::vector<std::string> LocalLauncher::Launch(const LaunchRequest& r) {
   for (int i = 0; i < r.count; ++i) {
     const std::string id = "agent-" + std::to_string(i);
     const std::string seed = std::to_string(r.seed + 1000003ULL * static_cast<uint64_t>(i));
-    children_.Spawn(id,
-                    {binary_, "--controller", r.controller, "--agent-id", id, "--seed", seed},
+    children_.Spawn(id, {binary_, "--controller", r.controller, "--agent-id", id, "--seed", seed},
                     {{"ARCHLOAD_TOKEN", r.token}});
     ids.push_back(id);
   }

@@ -76,7 +76,7 @@ struct HostFigures {
   std::string host;
   int agents = 0;
   int instances = 0;
-  double rps = 0;                // requests its instances received per second
+  double rps = 0;  // requests its instances received per second
   double agent_cpu_s = 0;
   uint64_t sent = 0;             // requests its agents sent to instances anywhere
   uint64_t sent_cross_host = 0;  // ... of which to other hosts

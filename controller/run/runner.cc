@@ -60,8 +60,8 @@ std::string FleetLine(const std::string& control, const std::vector<AgentState>&
   for (const auto& a : agents) {
     line += "; " + a.id;
     if (a.ready_msg.has_listener()) {
-      line += " " + a.ready_msg.listener().host() + ":" +
-              std::to_string(a.ready_msg.listener().port());
+      line +=
+          " " + a.ready_msg.listener().host() + ":" + std::to_string(a.ready_msg.listener().port());
     }
     line += " (" + std::to_string(a.ready_msg.instances()) + " instances" +
             (local ? "" : ", host " + a.hostname) + ")";
@@ -174,8 +174,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   // One start instant on the controller's clock; each agent maps it onto its own.
   int64_t max_rtt = 0;
   for (const auto& a : ready) max_rtt = std::max(max_rtt, a.ready_msg.clock().rtt_ns());
-  const int64_t lead_ns = std::max<int64_t>(fleet.local() ? 200'000'000 : 500'000'000,
-                                            4 * max_rtt);
+  const int64_t lead_ns = std::max<int64_t>(fleet.local() ? 200'000'000 : 500'000'000, 4 * max_rtt);
   v1::Start start;
   for (const auto& a : ready) {
     *start.add_agents() = a.ready_msg.listener();

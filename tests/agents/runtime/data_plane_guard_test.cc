@@ -3,7 +3,6 @@
 // peers that never read. Each over a real loopback socket against a real AgentRuntime or
 // Listener; each refusal is counted and the agent keeps serving.
 #include <gtest/gtest.h>
-
 #include <sys/resource.h>
 
 #include <chrono>

@@ -2,15 +2,15 @@
 // started apart from the controller (as systemd or Kubernetes would), leases both ways, tokens
 // and TLS. Real processes and sockets; each run bounded in time.
 #include <grpcpp/grpcpp.h>
-#include <asio.hpp>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <asio.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "archload/v1/control.grpc.pb.h"
@@ -86,7 +86,8 @@ double SecondsUntilExit(pid_t pid, std::chrono::seconds limit) {
 // own addresses on a bridge; a verdict, every host with traffic, calls crossing hosts.
 TEST(Distributed, ThreeNamespaceHostsRunTheBlogToAVerdict) {
   ASSERT_EQ(geteuid(), 0u) << "this test builds network namespaces: run the suite as root";
-  ASSERT_EQ(RunCommand("command -v ip").code, 0) << "iproute2's ip is missing: run deploy/bootstrap.sh";
+  ASSERT_EQ(RunCommand("command -v ip").code, 0)
+      << "iproute2's ip is missing: run deploy/bootstrap.sh";
   const std::string prefix = "t" + std::to_string(getpid() % 100000);
   const fs::path hosts = Temp("hosts.yaml");
   const auto up = RunCommand(kSource + "/deploy/netns-cluster.sh up 3 --prefix " + prefix +
@@ -134,10 +135,10 @@ struct WaitRun {
 TEST(Distributed, AgentsStopWithinTheLeaseWhenTheControllerDiesOrFallsSilent) {
   for (const int sig : {SIGKILL, SIGSTOP}) {
     WaitRun w;
-    Background controller(Controller({kData + "mmc.yaml", "--wait-agents", "2", "--listen",
-                                      w.address, "--token-file", w.token.string(), "--duration",
-                                      "60s"}),
-                          Temp("ctl-" + std::to_string(sig) + ".log"));
+    Background controller(
+        Controller({kData + "mmc.yaml", "--wait-agents", "2", "--listen", w.address, "--token-file",
+                    w.token.string(), "--duration", "60s"}),
+        Temp("ctl-" + std::to_string(sig) + ".log"));
     std::vector<std::unique_ptr<Background>> agents;
     for (int i = 0; i < 2; ++i) {
       agents.push_back(std::make_unique<Background>(
@@ -145,15 +146,16 @@ TEST(Distributed, AgentsStopWithinTheLeaseWhenTheControllerDiesOrFallsSilent) {
                  w.token.string()}),
           Temp("agent" + std::to_string(i) + "-" + std::to_string(sig) + ".log")));
     }
-    ASSERT_TRUE(controller.WaitForOutput([](const std::string& o) { return ProgressAt(o, 2.0); },
-                                         60s))
+    ASSERT_TRUE(
+        controller.WaitForOutput([](const std::string& o) { return ProgressAt(o, 2.0); }, 60s))
         << controller.Output() << "\n--- a0:\n"
         << agents[0]->Output() << "\n--- a1:\n"
         << agents[1]->Output();
     controller.Signal(sig);
     for (auto& a : agents) {
       const double s = SecondsUntilExit(a->pid(), 10s);
-      std::cout << "agent exited " << s << " s after the controller got signal " << sig << std::endl;
+      std::cout << "agent exited " << s << " s after the controller got signal " << sig
+                << std::endl;
       EXPECT_GE(s, 0) << "agent still running 10 s after the controller " << sig;
       // SIGKILL breaks the connection at once; silence takes the 3 s lease (plus a beat).
       EXPECT_LE(s, sig == SIGKILL ? 3.0 : 4.0) << a->Output();
@@ -174,16 +176,15 @@ TEST(Distributed, AgentsStopWithinTheLeaseWhenTheControllerDiesOrFallsSilent) {
 TEST(Distributed, AKilledAgentIsLostWithinTheLeaseAndTheRunEndsDegraded) {
   WaitRun w;
   const fs::path report = Temp("degraded.json");
-  Background controller(
-      Controller({"tutorial-simple-blog", "--wait-agents", "3", "--listen", w.address,
-                  "--token-file", w.token.string(), "--duration", "30s", "--report",
-                  report.string()}),
-      Temp("ctl2.log"));
+  Background controller(Controller({"tutorial-simple-blog", "--wait-agents", "3", "--listen",
+                                    w.address, "--token-file", w.token.string(), "--duration",
+                                    "30s", "--report", report.string()}),
+                        Temp("ctl2.log"));
   std::vector<std::unique_ptr<Background>> agents;
   for (int i = 0; i < 3; ++i) {
     agents.push_back(std::make_unique<Background>(
-        Agent({"--controller", w.address, "--agent-id", "node" + std::to_string(i),
-               "--token-file", w.token.string()}),
+        Agent({"--controller", w.address, "--agent-id", "node" + std::to_string(i), "--token-file",
+               w.token.string()}),
         Temp("agent-d" + std::to_string(i) + ".log")));
   }
   ASSERT_TRUE(
@@ -210,10 +211,10 @@ TEST(Distributed, AWrongTokenIsRefusedByTheController) {
   WaitRun w;
   const fs::path wrong = Temp("wrong-token");
   WriteFile(wrong, "not-the-token\n");
-  Background controller(Controller({kData + "mmc.yaml", "--wait-agents", "1", "--listen",
-                                    w.address, "--token-file", w.token.string(), "--duration",
-                                    "5s", "--ready-timeout", "5"}),
-                        Temp("ctl3.log"));
+  Background controller(
+      Controller({kData + "mmc.yaml", "--wait-agents", "1", "--listen", w.address, "--token-file",
+                  w.token.string(), "--duration", "5s", "--ready-timeout", "5"}),
+      Temp("ctl3.log"));
   std::this_thread::sleep_for(100ms);
   Background agent(Agent({"--controller", w.address, "--agent-id", "intruder", "--token-file",
                           wrong.string(), "--connect-timeout", "20"}),
@@ -304,10 +305,10 @@ TEST(Distributed, MutualTlsRunPassesAndAnAgentWithoutACertificateIsRefused) {
   WaitRun w;
   const fs::path report = Temp("tls.json");
   Background controller(
-      Controller({kData + "mmc.yaml", "--wait-agents", "2", "--listen", w.address,
-                  "--token-file", w.token.string(), "--tls-cert", d + "/server.pem", "--tls-key",
-                  d + "/server.key", "--tls-client-ca", d + "/ca.pem", "--duration", "4s",
-                  "--quiet", "--report", report.string()}),
+      Controller({kData + "mmc.yaml", "--wait-agents", "2", "--listen", w.address, "--token-file",
+                  w.token.string(), "--tls-cert", d + "/server.pem", "--tls-key", d + "/server.key",
+                  "--tls-client-ca", d + "/ca.pem", "--duration", "4s", "--quiet", "--report",
+                  report.string()}),
       Temp("ctl-tls.log"));
   // No client certificate: the TLS handshake fails, the agent never gets in.
   Background bare(Agent({"--controller", w.address, "--agent-id", "bare", "--token-file",
@@ -318,9 +319,9 @@ TEST(Distributed, MutualTlsRunPassesAndAnAgentWithoutACertificateIsRefused) {
   std::vector<std::unique_ptr<Background>> agents;
   for (int i = 0; i < 2; ++i) {
     agents.push_back(std::make_unique<Background>(
-        Agent({"--controller", w.address, "--agent-id", "tls" + std::to_string(i),
-               "--token-file", w.token.string(), "--tls-ca", d + "/ca.pem", "--tls-cert",
-               d + "/client.pem", "--tls-key", d + "/client.key"}),
+        Agent({"--controller", w.address, "--agent-id", "tls" + std::to_string(i), "--token-file",
+               w.token.string(), "--tls-ca", d + "/ca.pem", "--tls-cert", d + "/client.pem",
+               "--tls-key", d + "/client.key"}),
         Temp("agent-tls" + std::to_string(i) + ".log")));
   }
   const int code = controller.Wait(90s);
@@ -400,10 +401,10 @@ TEST(Distributed, DeployManifestsUseOnlyFlagsTheAgentAccepts) {
     EXPECT_EQ(r.code, 0) << cmd << "\n" << r.out;
   }
   // And the check can fail: an unknown flag is refused.
-  EXPECT_NE(RunCommand(std::string(ARCHLOAD_AGENT_BIN) +
-                       " --check-flags --controller x:1 --no-such-flag")
-                .code,
-            0);
+  EXPECT_NE(
+      RunCommand(std::string(ARCHLOAD_AGENT_BIN) + " --check-flags --controller x:1 --no-such-flag")
+          .code,
+      0);
 }
 
 }  // namespace
