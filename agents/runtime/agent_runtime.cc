@@ -140,6 +140,10 @@ void AgentRuntime::StartAt(const v1::Start& start, int64_t start_ns) {
     cpu_at_start_ns_ = ProcessCpuNs();
     io_cpu_at_start_ns_ = ThreadCpuNs();
     start_ns_ = std::max(start_ns, Fleet::NowNs());
+    const auto& w = assignment_.workload();
+    fleet_->SetWindow(
+        start_ns_ + static_cast<int64_t>(std::max(0.0, w.warmup_s()) * 1e9),
+        w.duration_s() > 0 ? start_ns_ + static_cast<int64_t>(w.duration_s() * 1e9) : INT64_MAX);
     for (auto& g : generators_) g->Start(start_ns_);
     return 0;
   });
@@ -201,6 +205,7 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     c->set_ok(cc.ok);
     c->set_errors(cc.errors);
     c->set_harness_errors(cc.harness_errors);
+    c->set_completed_in_window(cc.completed_in_window);
     c->set_read_latency_ns(cc.read_ns.Serialize());
     c->set_write_latency_ns(cc.write_ns.Serialize());
     c->set_max_send_lag_ns(cc.max_send_lag_ns);

@@ -45,7 +45,8 @@ struct ClientCounters {
   uint64_t dropped = 0;
   uint64_t ok = 0;
   uint64_t errors = 0;
-  uint64_t harness_errors = 0;  // lost by the harness, not failed by the design
+  uint64_t harness_errors = 0;       // lost by the harness, not failed by the design
+  uint64_t completed_in_window = 0;  // ok responses inside the measuring window
   uint64_t max_send_lag_ns = 0;
   stats::Histogram read_ns;
   stats::Histogram write_ns;
@@ -82,6 +83,14 @@ class Fleet {
   bool stopping() const { return stopping_; }
   void set_stopping() { stopping_ = true; }
 
+  // The measuring window on the monotonic clock: warm-up before `from` is not counted.
+  void SetWindow(int64_t from_ns, int64_t to_ns) {
+    window_from_ns_ = from_ns;
+    window_to_ns_ = to_ns;
+  }
+  bool Counted(int64_t t_ns) const { return t_ns >= window_from_ns_; }
+  bool InWindow(int64_t t_ns) const { return t_ns >= window_from_ns_ && t_ns <= window_to_ns_; }
+
   // Picks the instance of `target` a call goes to, by the caller's balancing policy.
   // Caches with a key space are sharded by key instead. With PreferLocal, calls stay on this
   // agent's host wherever the target has instances there and the balancing allows it.
@@ -102,6 +111,8 @@ class Fleet {
   std::unique_ptr<model::CallRules> rules_;
   ClientCounters client_;
   bool stopping_ = false;
+  int64_t window_from_ns_ = 0;
+  int64_t window_to_ns_ = INT64_MAX;
 };
 
 }  // namespace archload::agent

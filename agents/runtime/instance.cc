@@ -29,8 +29,10 @@ Instance::Instance(Fleet& fleet, int group, int index)
 void Instance::OnRequest(const std::shared_ptr<Connection>& conn, const Frame& frame) {
   if (frame.kind != FrameKind::kRequest) return;
   auto& g = fleet_.group(group_);
-  ++g.counters.received;
   auto w = std::make_shared<Waiting>(Waiting{conn, frame, Fleet::NowNs()});
+  // Warm-up traffic is served like any other but not counted (Fleet::SetWindow).
+  w->counted = fleet_.Counted(w->arrive_ns);
+  if (w->counted) ++g.counters.received;
   w->frame.AddHop(static_cast<uint16_t>(group_), static_cast<uint16_t>(index_), w->arrive_ns);
   if (in_service_ < std::max(1, g.spec.concurrency())) {
     StartService(std::move(w));
@@ -38,7 +40,7 @@ void Instance::OnRequest(const std::shared_ptr<Connection>& conn, const Frame& f
     queue_.push_back(std::move(w));
     g.counters.queue_depth = static_cast<int64_t>(queue_.size());
   } else {
-    ++g.counters.rejected;
+    if (w->counted) ++g.counters.rejected;
     Respond(*w, FrameStatus::kRejected, false, w->frame);
   }
 }
@@ -78,19 +80,24 @@ void Instance::StartQueued() {
 void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_ns) {
   auto& g = fleet_.group(group_);
   --in_service_;
-  g.counters.busy_ns += static_cast<uint64_t>(service_ns);
   const int64_t now = Fleet::NowNs();
-  g.counters.sojourn_ns.Record(static_cast<uint64_t>(std::max<int64_t>(0, now - w->arrive_ns)));
-  if (service_ns > 0) {
-    g.counters.lateness_ns.Record(
-        static_cast<uint64_t>(std::max<int64_t>(0, now - w->service_end_ns)));
+  // Counted by arrival, like the requests themselves: a warm-up request's service is not.
+  if (w->counted) {
+    g.counters.busy_ns += static_cast<uint64_t>(service_ns);
+    g.counters.sojourn_ns.Record(static_cast<uint64_t>(std::max<int64_t>(0, now - w->arrive_ns)));
+    if (service_ns > 0) {
+      g.counters.lateness_ns.Record(
+          static_cast<uint64_t>(std::max<int64_t>(0, now - w->service_end_ns)));
+    }
   }
   StartQueued();
 
   if (g.role == Role::kBroker) {
     // Acknowledged once appended; consumers get it later.
-    ++g.counters.completed;
-    ++g.counters.published;
+    if (w->counted) {
+      ++g.counters.completed;
+      ++g.counters.published;
+    }
     Respond(*w, FrameStatus::kOk, false, w->frame);
     Frame message = w->frame;
     message.origin_ns = w->arrive_ns;  // async latency runs from the publish
@@ -111,7 +118,7 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
       std::uniform_real_distribution<double> u(0, 1);
       self_miss = u(fleet_.rng()) >= g.spec.hit_rate();
     }
-    ++(self_miss ? g.counters.misses : g.counters.hits);
+    if (w->counted) ++(self_miss ? g.counters.misses : g.counters.hits);
   } else if (keys_ && cls == model::RequestClass::kWrite) {
     if (w->frame.flags & kFlagFill) {
       keys_->Insert(w->frame.key);
@@ -123,6 +130,10 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
   auto task = std::make_shared<Task>(
       fleet_, group_, w->frame, self_miss,
       [this, w, self_miss, delivery](FrameStatus status, const Frame& trace) {
+        if (!w->counted) {
+          Respond(*w, status, !self_miss, trace);
+          return;
+        }
         auto& gr = fleet_.group(group_);
         if (status == FrameStatus::kOk) {
           ++gr.counters.completed;

@@ -33,6 +33,7 @@ class Instance {
     Frame frame;
     int64_t arrive_ns;
     int64_t service_end_ns = 0;  // when the emulated service time is due to end
+    bool counted = true;         // arrived inside the measuring window (not warm-up)
   };
   struct ConsumerGroup {
     int group;

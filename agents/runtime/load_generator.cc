@@ -54,20 +54,24 @@ void LoadGenerator::Fire() {
 
 void LoadGenerator::SendOne(int64_t intended_ns) {
   auto& c = fleet_.client();
-  ++c.offered;
+  // Warm-up arrivals load the system but are not counted (Fleet::SetWindow).
+  const bool counted = fleet_.Counted(intended_ns);
   const int64_t now = Fleet::NowNs();
-  const auto lag = static_cast<uint64_t>(std::max<int64_t>(0, now - intended_ns));
-  c.max_send_lag_ns = std::max(c.max_send_lag_ns, lag);
-  c.send_lag_ns.Record(lag);
+  if (counted) {
+    ++c.offered;
+    const auto lag = static_cast<uint64_t>(std::max<int64_t>(0, now - intended_ns));
+    c.max_send_lag_ns = std::max(c.max_send_lag_ns, lag);
+    c.send_lag_ns.Record(lag);
+  }
   if (fleet_.peers().InFlight() >= kMaxInFlight) {
-    ++c.dropped;
+    if (counted) ++c.dropped;
     fleet_.health().log().Log("in-flight-cap",
                               "arrivals dropped: " + std::to_string(kMaxInFlight) +
                                   " requests in flight (the harness's cap, not the design's)",
                               now);
     return;
   }
-  ++c.sent;
+  if (counted) ++c.sent;
   Frame f;
   f.kind = FrameKind::kRequest;
   std::uniform_real_distribution<double> u(0, 1);
@@ -77,8 +81,14 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
   f.AddHop(static_cast<uint16_t>(group_), static_cast<uint16_t>(index_), now);
   const bool read = f.request_class == 0;
   auto task = std::make_shared<Task>(
-      fleet_, group_, f, true, [this, intended_ns, read](FrameStatus status, const Frame&) {
+      fleet_, group_, f, true,
+      [this, intended_ns, read, counted](FrameStatus status, const Frame&) {
         auto& cc = fleet_.client();
+        const int64_t done = Fleet::NowNs();
+        // Throughput is what completes inside the window, whenever it was sent; latency and
+        // errors belong to the requests sent inside it, however late they finish.
+        if (status == FrameStatus::kOk && fleet_.InWindow(done)) ++cc.completed_in_window;
+        if (!counted) return;
         if (status == FrameStatus::kHarness) {
           ++cc.harness_errors;
           return;
@@ -88,8 +98,7 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
           return;
         }
         ++cc.ok;
-        const auto latency =
-            static_cast<uint64_t>(std::max<int64_t>(0, Fleet::NowNs() - intended_ns));
+        const auto latency = static_cast<uint64_t>(std::max<int64_t>(0, done - intended_ns));
         (read ? cc.read_ns : cc.write_ns).Record(latency);
       });
   task->Run();

@@ -141,6 +141,7 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     r.ok += c.ok();
     r.errors += c.errors();
     r.harness_errors += c.harness_errors();
+    r.completed_in_window += c.completed_in_window();
     r.dropped += c.dropped();
     r.max_send_lag_ns = std::max<uint64_t>(r.max_send_lag_ns, c.max_send_lag_ns());
     MergeSerialized(r.harness.send_lag_ns, c.send_lag_ns());
@@ -162,8 +163,13 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
   MergeHostsAndClock(r, agents, duration_s);
   // Rates are over the window that was measured: a run cut short by Ctrl-C or a lost agent
   // divides by the seconds it ran, not the seconds it was asked for.
-  const double t = std::max(duration_s, 1e-9);
-  r.achieved_rps = duration_s > 0 ? r.ok / t : 0;
+  // The counted window excludes the warm-up; throughput is what completed inside it.
+  const double warmup = std::clamp(spec.workload.warmup_s(), 0.0, duration_s);
+  r.warmup_s = warmup;
+  const double counted_s = duration_s - warmup;
+  const double t = std::max(counted_s, 1e-9);
+  r.achieved_rps = counted_s > 0 ? r.completed_in_window / t : 0;
+  window_s = std::max(1e-9, window_s - warmup);
   // The design's error rate: requests it rejected or failed among those it answered. What the
   // harness lost or never sent (the in-flight cap) is not the design's, and is a harness fault.
   const uint64_t answered = r.ok + r.errors;

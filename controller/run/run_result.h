@@ -133,7 +133,9 @@ struct RunResult {
   double achieved_rps = 0;
   double error_rate = 0;
   uint64_t offered = 0, sent = 0, ok = 0, errors = 0, dropped = 0;
-  uint64_t harness_errors = 0;  // requests the harness lost: not the design's errors
+  uint64_t harness_errors = 0;       // requests the harness lost: not the design's errors
+  uint64_t completed_in_window = 0;  // ok inside the counted window: achieved_rps's numerator
+  double warmup_s = 0;               // not counted: the window is [warmup_s, duration_s)
   uint64_t max_send_lag_ns = 0;
   stats::Histogram read_ns, write_ns, all_ns;
   std::vector<GroupResult> groups;

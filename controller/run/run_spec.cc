@@ -145,6 +145,7 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
   rs.workload.set_spike_multiplier(
       plan.workload.spike_multiplier > 1 ? plan.workload.spike_multiplier : 3);
   rs.workload.set_duration_s(o.duration_s);
+  rs.workload.set_warmup_s(std::clamp(o.warmup_s, 0.0, o.duration_s));
   rs.workload.set_seed(o.seed);
 
   rs.data_secret = security::RandomBytes(32);

@@ -27,6 +27,8 @@ struct RunOptions {
   double service_time_scale = 1;
   // Agents spin instead of sleeping when a timer is due within this many µs (0: never).
   int timer_spin_us = kDefaultTimerSpinUs;
+  // Seconds of load at the start that are not counted (knee trials: queues reach steady state).
+  double warmup_s = 0;
 };
 
 struct RunSpec {

@@ -34,6 +34,7 @@ AgentState Agent(const std::string& id, uint64_t ok, uint64_t errors, uint64_t r
   a.latest.mutable_client()->set_offered(ok + errors);
   a.latest.mutable_client()->set_sent(ok + errors);
   a.latest.mutable_client()->set_ok(ok);
+  a.latest.mutable_client()->set_completed_in_window(ok);
   a.latest.mutable_client()->set_errors(errors);
   auto* g = a.latest.add_groups();
   g->set_group(1);
@@ -65,6 +66,19 @@ TEST(RunResult, RatesAreOverTheWindowMeasuredNotTheWindowPlanned) {
   auto r = MergeResults(TwoGroups(), {Agent("agent-0", 5000, 0, 5000)}, 5.0);
   EXPECT_NEAR(r.achieved_rps, 1000, 1e-9);
   EXPECT_NEAR(r.groups[1].rps, 1000, 1e-9);
+}
+
+// Throughput counts completions inside the window, not what finishes in the drain after it, nor
+// the warm-up before it.
+TEST(RunResult, ThroughputIsWhatCompletedInsideTheCountedWindow) {
+  auto spec = TwoGroups();
+  spec.workload.set_warmup_s(2);
+  auto a = Agent("agent-0", 8400, 0, 8000);
+  a.latest.mutable_client()->set_completed_in_window(8000);  // 400 finished in the drain
+  auto r = MergeResults(spec, {a}, 10.0);
+  EXPECT_NEAR(r.achieved_rps, 1000, 1e-9);  // 8,000 over the 8 counted seconds
+  EXPECT_NEAR(r.groups[1].rps, 1000, 1e-9);
+  EXPECT_EQ(r.warmup_s, 2);
 }
 
 TEST(RunResult, NothingAnsweredMakesAvailabilityUndefinedAndFailing) {
