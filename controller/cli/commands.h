@@ -68,4 +68,20 @@ struct RunCliOptions {
 };
 int RunRun(const GlobalOptions& g, const RunCliOptions& o);
 
+struct KneeCliOptions {
+  std::string target;
+  std::string scale = "1";
+  double headroom = 0.2;
+  double precision = 0.01;
+  double start_fraction = 0.25;  // of the BoE's maximum throughput
+  double warmup_s = 2;           // per trial, not counted
+  double trial_s = 6;            // per trial, counted
+  int max_trials = 30;
+  double harness_bound_ms = 1;   // a trial is void when send lag or timer lateness P99 exceeds it
+  int agents = 0;
+  uint64_t seed = 42;
+  std::string report;
+};
+int RunKnee(const GlobalOptions& g, const KneeCliOptions& o);
+
 }  // namespace archload::cli

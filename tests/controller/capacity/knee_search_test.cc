@@ -1,0 +1,101 @@
+#include "controller/capacity/knee_search.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace archload::capacity {
+namespace {
+
+// A fake design: throughput holds up to `capacity`, latency NFRs up to `nfr_limit`.
+TrialResult Fake(double rps, double capacity, double nfr_limit) {
+  TrialResult t;
+  t.offered_rps = rps;
+  t.achieved_rps = std::min(rps, capacity);
+  t.error_fraction = rps > capacity ? (rps - capacity) / rps : 0;
+  t.nfrs_ok = rps <= nfr_limit;
+  return t;
+}
+
+TEST(KneeSearch, MonotoneFindsBothKneesWithinThePrecision) {
+  int trials = 0;
+  KneeSearch s({.start_rps = 300, .precision = 0.01}, [&](double r) {
+    ++trials;
+    return Fake(r, 1200, 1030);
+  });
+  const auto res = s.Run();
+  ASSERT_TRUE(res.saturation.rps);
+  ASSERT_TRUE(res.nfr.rps);
+  // The criteria tolerate < 1% errors and ≥ 99% achieved: the edge they define is 1200 / 0.99.
+  EXPECT_NEAR(*res.saturation.rps, 1200 / 0.99, 12.12);
+  EXPECT_LE(*res.saturation.rps, 1200 / 0.99);
+  EXPECT_NEAR(*res.nfr.rps, 1030, 10.3);
+  EXPECT_LE(*res.nfr.rps, 1030);
+  EXPECT_TRUE(res.saturation.confirmed);
+  EXPECT_TRUE(res.nfr.confirmed);
+  EXPECT_FALSE(res.harness_limited);
+  EXPECT_LT(trials, 30);
+  EXPECT_EQ(static_cast<size_t>(trials), res.trials.size());
+}
+
+TEST(KneeSearch, AStartAboveTheKneeHalvesDown) {
+  KneeSearch s({.start_rps = 5000, .precision = 0.01},
+               [&](double r) { return Fake(r, 700, 700); });
+  const auto res = s.Run();
+  ASSERT_TRUE(res.saturation.rps);
+  EXPECT_NEAR(*res.saturation.rps, 700, 7);
+}
+
+// Trials near the edge flip at random (±3% of the knee): the result stays near the knee and is
+// re-measured.
+TEST(KneeSearch, NoisyTrialsStayNearTheKnee) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    std::mt19937_64 rng(seed);
+    KneeSearch s({.start_rps = 250, .precision = 0.01}, [&](double r) {
+      const double edge = 1000 * (1 + std::uniform_real_distribution<double>(-0.03, 0.03)(rng));
+      return Fake(r, edge, edge);
+    });
+    const auto res = s.Run();
+    ASSERT_TRUE(res.saturation.rps) << seed;
+    EXPECT_NEAR(*res.saturation.rps, 1000, 60) << seed;
+    EXPECT_LE(res.trials.size(), 48u) << seed;
+  }
+}
+
+// The harness gives out at 800 req/s (its send lag goes past its bound) while the design would
+// hold to 1,000: the search stops climbing there, reports the harness as the limit, and never
+// calls a void trial a failure of the design.
+TEST(KneeSearch, AHarnessLimitIsReportedNotMistakenForTheKnee) {
+  KneeSearch s({.start_rps = 100, .precision = 0.01}, [&](double r) {
+    TrialResult t = Fake(r, 1000, 1000);
+    if (r > 800) {
+      t.harness_ok = false;
+      t.harness_reason = "send lag p99 4 ms";
+    }
+    return t;
+  });
+  const auto res = s.Run();
+  EXPECT_TRUE(res.harness_limited);
+  EXPECT_EQ(res.harness_reason, "send lag p99 4 ms");
+  ASSERT_TRUE(res.saturation.rps);
+  EXPECT_LE(*res.saturation.rps, 800);
+  EXPECT_GE(*res.saturation.rps, 780);
+  EXPECT_FALSE(res.saturation.failed_rps.has_value() && *res.saturation.failed_rps < 800);
+}
+
+TEST(KneeSearch, VerdictsOfOneTrial) {
+  TrialResult t = Fake(1000, 2000, 500);
+  EXPECT_EQ(Saturation(t), TrialVerdict::kPass);
+  EXPECT_EQ(Nfr(t), TrialVerdict::kFail);
+  t.achieved_rps = 985;  // below 99% of offered
+  EXPECT_EQ(Saturation(t), TrialVerdict::kFail);
+  t.achieved_rps = 1000;
+  t.error_fraction = 0.01;  // not < 1%
+  EXPECT_EQ(Saturation(t), TrialVerdict::kFail);
+  t.harness_ok = false;
+  EXPECT_EQ(Saturation(t), TrialVerdict::kVoid);
+  EXPECT_EQ(Nfr(t), TrialVerdict::kVoid);
+}
+
+}  // namespace
+}  // namespace archload::capacity
