@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "common/model/zipf.h"
 #include "common/spec/spec_yaml.h"
@@ -128,11 +129,17 @@ ComponentProfile ResolveProfile(const spec::Component& c, const spec::Problem& p
   if (c.role == Role::kClient) {
     out.read = out.write = {0, 0};
   } else {
+    // Both a capacity and the behaviour behind it (service time and concurrency) stated: the
+    // BoE believes the capacity, the run emulates the behaviour.
+    const bool behaviour_stated = c.service_time && c.concurrency;
     auto finish = [&](std::optional<double> cap, double ms) {
       ClassProfile cp;
       if (cap) {
         cp.capacity_rps = *cap;
         cp.service_ms = out.concurrency * 1000.0 / *cap;
+        if (behaviour_stated && ms > 0 && std::abs(ms - cp.service_ms) > 0.01 * cp.service_ms) {
+          cp.emulated_service_ms = ms;
+        }
       } else {
         cp.service_ms = ms;
         cp.capacity_rps = ms > 0 ? out.concurrency * 1000.0 / ms : 0;
@@ -147,6 +154,16 @@ ComponentProfile ResolveProfile(const spec::Component& c, const spec::Problem& p
       write_cap = read_cap;
     }
     out.write = finish(write_cap, write_ms);
+    if (out.read.emulated_service_ms > 0) {
+      char buf[320];
+      std::snprintf(buf, sizeof buf,
+                    "'%s': the stated capacity (%.4g req/s per instance) disagrees with its "
+                    "service_time (%.4g ms) and concurrency (%d), which give %.4g req/s: the BoE "
+                    "uses the statement, the run emulates the service time",
+                    c.name.c_str(), out.read.capacity_rps, out.read.emulated_service_ms,
+                    out.concurrency, out.concurrency * 1000.0 / out.read.emulated_service_ms);
+      out.disagreement = buf;
+    }
   }
   if (out.capacity_source.empty()) {
     out.capacity_source = c.service_time || c.concurrency

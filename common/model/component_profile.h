@@ -13,7 +13,11 @@ namespace archload::model {
 
 struct ClassProfile {
   double capacity_rps = 0;  // per instance
-  double service_ms = 0;    // mean service time: concurrency / capacity
+  double service_ms = 0;    // mean service time: concurrency / capacity (what the BoE uses)
+  // What the run emulates when the design states a capacity and also the behaviour behind it
+  // (service_time and concurrency) and the two disagree; 0: service_ms.
+  double emulated_service_ms = 0;
+  double EmulatedMs() const { return emulated_service_ms > 0 ? emulated_service_ms : service_ms; }
 };
 
 struct ComponentProfile {
@@ -26,6 +30,10 @@ struct ComponentProfile {
   std::optional<double> hit_rate;          // cache, edge cache
   std::string capacity_source;
   std::string hit_rate_source;
+  // Set when a stated capacity disagrees with the stated service time and concurrency: the BoE
+  // takes the statement (the designer's claim), the run emulates the behaviour, and `knee`
+  // measures which was right.
+  std::string disagreement;
 };
 
 // The type defaults before any constant or parameter applies.

@@ -84,6 +84,33 @@ void FindBottleneck(KneeReport& r) {
   }
 }
 
+void FindMisjudged(KneeReport& r) {
+  const auto& s = r.search;
+  if (!s.saturation.rps || !(r.boe_max_rps > 0)) return;
+  const double ratio = *s.saturation.rps / r.boe_max_rps;
+  if (ratio >= 0.9 && ratio <= 1.1) return;
+  const CurvePoint* at = nullptr;
+  for (const auto& p : r.curve) {
+    if (p.fraction == 1.0 && p.trial) at = &p;
+  }
+  if (!at) return;
+  double worst = 0;
+  for (size_t g = 0;
+       g < r.groups.size() && g < at->trial->result.groups.size() && g < at->boe.groups.size();
+       ++g) {
+    if (at->trial->result.groups[g].role == "client") continue;
+    const double measured = at->trial->summary.utilization[g];
+    const double predicted = at->boe.groups[g].utilization;
+    const double off = std::abs(measured - predicted);
+    if (off > worst) {
+      worst = off;
+      r.misjudged_group = r.groups[g];
+      r.misjudged_measured = measured;
+      r.misjudged_predicted = predicted;
+    }
+  }
+}
+
 void PrintKnee(const KneeReport& r, std::ostream& out) {
   out << "\nKnee of " << r.problem << " at scale " << planner::FormatScale(r.divisor) << " (trials "
       << r.warmup_s + r.measure_s << " s: " << r.warmup_s << " s warm-up + " << r.measure_s
@@ -103,6 +130,12 @@ void PrintKnee(const KneeReport& r, std::ostream& out) {
       << (r.measured_bottleneck_reason.empty() ? "" : " (" + r.measured_bottleneck_reason + ")")
       << "; BoE " << r.boe_bottleneck
       << (r.measured_bottleneck == r.boe_bottleneck ? " (agree)" : " (DISAGREE)") << "\n";
+  if (!r.misjudged_group.empty()) {
+    out << "The knee disagrees with the BoE (" << Ratio(s.saturation.rps, r.boe_max_rps)
+        << " of it): " << r.misjudged_group << " ran at " << Percent(r.misjudged_measured)
+        << " utilisation at the knee where the BoE expected " << Percent(r.misjudged_predicted)
+        << ": its capacity is misjudged\n";
+  }
   if (!r.curve.empty()) {
     out << "\nCurve (measured, BoE in brackets):\n";
     std::vector<std::string> head = {"% of knee", "offered", "achieved", "p50", "p99"};
@@ -209,6 +242,11 @@ nlohmann::json KneeToJson(const KneeReport& r) {
               {"bottleneck", r.boe_bottleneck},
               {"curve", boe_curve}};
   j["curve"] = curve;
+  j["misjudged"] = r.misjudged_group.empty()
+                       ? nlohmann::json(nullptr)
+                       : nlohmann::json{{"group", r.misjudged_group},
+                                        {"measured_utilization", r.misjudged_measured},
+                                        {"boe_utilization", r.misjudged_predicted}};
   j["complete"] = !r.interrupted;
   return j;
 }

@@ -38,7 +38,14 @@ struct KneeReport {
   std::string measured_bottleneck, measured_bottleneck_reason;
   std::vector<CurvePoint> curve;
   bool interrupted = false;
+  // When the knee disagrees with the BoE by more than 10%: the group whose measured utilisation
+  // at the knee most exceeds what the BoE predicted there (its capacity is misjudged).
+  std::string misjudged_group;
+  double misjudged_measured = 0, misjudged_predicted = 0;
 };
+
+// Fills misjudged_* from the curve's 100% point.
+void FindMisjudged(KneeReport& r);
 
 // The group that gave out first: most rejections in the lowest failing trial above the knee,
 // else the busiest group at the knee.

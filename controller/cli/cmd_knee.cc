@@ -39,6 +39,7 @@ int RunKnee(const GlobalOptions& g, const KneeCliOptions& o) {
   popts.headroom = o.headroom;
   const planner::Plan plan = planner::MakePlan(problem, popts);
   const capacity::BoeModel boe(problem, plan, o.headroom);
+  for (const auto& w : plan.warnings) std::cerr << "warning: " << w << "\n";
   if (!(boe.max_rps() > 0) || !std::isfinite(boe.max_rps())) {
     std::cerr << "error: the BoE predicts no maximum throughput for " << problem.id
               << " (no group is loaded): nothing to search\n";
@@ -119,6 +120,7 @@ int RunKnee(const GlobalOptions& g, const KneeCliOptions& o) {
   }
   for (const auto& rec : trials.records()) rep.trials.push_back(&rec);
   capacity::FindBottleneck(rep);
+  capacity::FindMisjudged(rep);
   capacity::PrintKnee(rep, std::cout);
   if (!o.report.empty()) {
     report::WriteAtomically(o.report, capacity::KneeToJson(rep).dump(2) + "\n");

@@ -5,22 +5,36 @@
 #include "common/spec/spec_yaml.h"
 #include "controller/catalog/catalog.h"
 #include "controller/cli/commands.h"
+#include "controller/planner/latency_budget.h"
 #include "controller/planner/planner.h"
 #include "controller/planner/tier_checker.h"
+#include "controller/planner/what_if.h"
+#include "controller/report/budget_report.h"
 #include "controller/report/plan_report.h"
 
 namespace archload::cli {
 
 namespace {
 
-planner::Plan PlanFor(const GlobalOptions& g, const PlanCliOptions& o, spec::Problem* problem) {
+planner::Plan PlanFor(const GlobalOptions& g, const PlanCliOptions& o, spec::Problem* problem,
+                      std::vector<planner::LatencyBudget>* budgets = nullptr) {
   catalog::Catalog cat(catalog::FindCatalogDir(g.catalog_flag, g.argv0));
   *problem = catalog::LoadProblemOrDesign(o.target, cat);
+  std::vector<planner::Change> changes;
+  for (const auto& s : o.set) changes.push_back(planner::ParseChange(s));
+  planner::ApplyChanges(*problem, changes);
   planner::PlanOptions options;
   options.rate_rps = o.rate;
   options.scale = planner::ParseScale(o.scale);
   options.headroom = o.headroom;
-  return planner::MakePlan(*problem, options);
+  auto plan = planner::MakePlan(*problem, options);
+  if (o.size_for == "latency") {
+    // The smallest counts that meet every latency NFR counts can meet; the budgets say which not.
+    *problem = planner::SizeForLatency(*problem, plan, options, budgets);
+    plan = planner::MakePlan(*problem, options);
+  }
+  if (budgets && budgets->empty()) *budgets = planner::LatencyBudgets(*problem, plan, options);
+  return plan;
 }
 
 }  // namespace
@@ -31,11 +45,21 @@ int RunPlan(const GlobalOptions& g, const PlanCliOptions& o) {
     return kExitError;
   }
   spec::Problem problem;
-  const auto plan = PlanFor(g, o, &problem);
+  std::vector<planner::LatencyBudget> budgets;
+  const auto plan = PlanFor(g, o, &problem, &budgets);
+  if (o.size_for == "latency") {
+    // After sizing, the budgets of the sized plan: what still misses is what counts cannot fix.
+    budgets =
+        planner::LatencyBudgets(problem, plan, {o.rate, planner::ParseScale(o.scale), o.headroom});
+  }
   if (o.format == "json") {
-    std::cout << report::PlanToJson(plan).dump(2) << "\n";
+    auto j = report::PlanToJson(plan);
+    j["latency_budgets"] = report::BudgetsToJson(budgets);
+    j["sized_for"] = o.size_for;
+    std::cout << j.dump(2) << "\n";
   } else {
     report::PrintPlanTable(plan, std::cout);
+    report::PrintBudgets(budgets, std::cout);
   }
   if (!o.write_design.empty()) {
     spec::Problem sized = problem;

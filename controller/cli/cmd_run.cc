@@ -6,6 +6,8 @@
 #include "common/spec/spec_yaml.h"
 #include "controller/catalog/catalog.h"
 #include "controller/cli/commands.h"
+#include "controller/planner/latency_budget.h"
+#include "controller/planner/what_if.h"
 #include "controller/report/report_file.h"
 #include "controller/report/run_report.h"
 #include "controller/run/interrupt.h"
@@ -60,7 +62,10 @@ std::string FleetWords(const RunCliOptions& o) {
 
 int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   catalog::Catalog cat(catalog::FindCatalogDir(g.catalog_flag, g.argv0));
-  const spec::Problem problem = catalog::LoadProblemOrDesign(o.target, cat);
+  spec::Problem problem = catalog::LoadProblemOrDesign(o.target, cat);
+  std::vector<planner::Change> changes;
+  for (const auto& s : o.set) changes.push_back(planner::ParseChange(s));
+  planner::ApplyChanges(problem, changes);
   if (o.profile != "constant" && o.profile != "ramp" && o.profile != "step" &&
       o.profile != "spike") {
     std::cerr << "error: --profile '" << o.profile << "': expected constant, ramp, step or spike\n";
@@ -77,7 +82,15 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   planner::PlanOptions popts;
   popts.scale = planner::ParseScale(o.scale);
   popts.headroom = o.headroom;
-  const planner::Plan plan = planner::MakePlan(problem, popts);
+  planner::Plan plan = planner::MakePlan(problem, popts);
+  if (o.size_for == "latency") {
+    std::vector<planner::LatencyBudget> budgets;
+    problem = planner::SizeForLatency(problem, plan, popts, &budgets);
+    plan = planner::MakePlan(problem, popts);
+    for (const auto& b : budgets) {
+      if (!b.met) std::cerr << "sizing for latency: " << b.advice << "\n";
+    }
+  }
   const double offered = o.rate.value_or(plan.workload.rate_rps);
 
   // The BoE prediction for exactly what runs: the scaled fleet at the scaled offered rate.

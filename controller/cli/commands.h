@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 // Each `archload` subcommand is one function; main.cc only parses flags. Return value is the
 // process exit code: 0 ok, 1 a check or NFR failed, 2 bad input or an error.
@@ -34,8 +35,10 @@ struct PlanCliOptions {
   std::string scale = "1";
   double headroom = 0.2;
   std::string format = "table";
-  std::string write_design;  // write the sized design as YAML here
-  bool unsized = false;      // check: the design as written, not as planned
+  std::string write_design;             // write the sized design as YAML here
+  bool unsized = false;                 // check: the design as written, not as planned
+  std::string size_for = "throughput";  // throughput | latency
+  std::vector<std::string> set;         // what-if changes: "Group.field=value"
 };
 int RunPlan(const GlobalOptions& g, const PlanCliOptions& o);
 int RunCheck(const GlobalOptions& g, const PlanCliOptions& o);
@@ -63,8 +66,10 @@ struct RunCliOptions {
   std::string tls_cert, tls_key, tls_client_ca;
   double ready_timeout_s = 30;
   double lease_timeout_s = 3;
-  std::string on_agent_loss = "fail";  // fail | continue
-  std::string placement = "spread";    // spread | local
+  std::string on_agent_loss = "fail";   // fail | continue
+  std::string placement = "spread";     // spread | local
+  std::string size_for = "throughput";  // throughput | latency
+  std::vector<std::string> set;         // what-if changes: "Group.field=value"
 };
 int RunRun(const GlobalOptions& g, const RunCliOptions& o);
 
@@ -77,7 +82,7 @@ struct KneeCliOptions {
   double warmup_s = 2;           // per trial, not counted
   double trial_s = 6;            // per trial, counted
   int max_trials = 30;
-  double harness_bound_ms = 1;   // a trial is void when send lag or timer lateness P99 exceeds it
+  double harness_bound_ms = 1;  // a trial is void when send lag or timer lateness P99 exceeds it
   int agents = 0;
   uint64_t seed = 42;
   std::string report;

@@ -51,6 +51,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 10.0));
   pplan->add_option("--format", plan.format, "table|json");
   pplan->add_option("--write-design", plan.write_design, "write the sized design as YAML");
+  pplan
+      ->add_option("--size-for", plan.size_for,
+                   "throughput (default): counts for the rate; latency: also the smallest counts "
+                   "that meet every latency NFR counts can meet")
+      ->check(CLI::IsMember({"throughput", "latency"}));
+  pplan->add_option("--set", plan.set,
+                    "what-if: \"Group.field=value\" (count, concurrency, "
+                    "service_time, capacity, hit_rate, queue_limit); repeatable");
   pplan->callback([&] { code = RunPlan(g, plan); });
 
   PlanCliOptions check;
@@ -109,6 +117,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"fail", "continue"}));
   prun->add_option("--placement", run.placement, "spread (default) | local")
       ->check(CLI::IsMember({"spread", "local"}));
+  prun->add_option("--size-for", run.size_for, "throughput (default) | latency")
+      ->check(CLI::IsMember({"throughput", "latency"}));
+  prun->add_option("--set", run.set, "what-if: \"Group.field=value\"; repeatable");
   prun->callback([&] { code = RunRun(g, run); });
 
   KneeCliOptions knee;
@@ -119,8 +130,9 @@ int main(int argc, char** argv) {
   pknee->add_option("--headroom", knee.headroom, "sizing headroom")->check(CLI::Range(0.0, 10.0));
   pknee->add_option("--precision", knee.precision, "bisect to this fraction (default 0.01)")
       ->check(CLI::Range(0.001, 0.5));
-  pknee->add_option("--start", knee.start_fraction,
-                    "first trial at this fraction of the BoE maximum (default 0.25)")
+  pknee
+      ->add_option("--start", knee.start_fraction,
+                   "first trial at this fraction of the BoE maximum (default 0.25)")
       ->check(CLI::Range(0.01, 4.0));
   pknee->add_option("--warmup", knee.warmup_s, "seconds per trial not counted (default 2)")
       ->check(CLI::Range(0.0, 600.0));
@@ -128,9 +140,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.5, 3600.0));
   pknee->add_option("--max-trials", knee.max_trials, "bound on the search (default 30)")
       ->check(CLI::Range(3, 500));
-  pknee->add_option("--harness-bound", knee.harness_bound_ms,
-                    "ms: a trial whose send lag or timer lateness P99 exceeds this is void "
-                    "(default 1)")
+  pknee
+      ->add_option("--harness-bound", knee.harness_bound_ms,
+                   "ms: a trial whose send lag or timer lateness P99 exceeds this is void "
+                   "(default 1)")
       ->check(CLI::Range(0.01, 1000.0));
   pknee->add_option("--agents", knee.agents, "agent processes (default: one per core)")
       ->check(CLI::Range(1, 1024));

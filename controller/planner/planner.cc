@@ -76,6 +76,8 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
   std::vector<model::ComponentProfile> profiles;
   for (const auto& c : design.components) {
     profiles.push_back(model::ResolveProfile(c, problem));
+    if (!profiles.back().disagreement.empty())
+      plan.warnings.push_back(profiles.back().disagreement);
     if (!spec::RoleForType(c.type).known && c.role_from_type) {
       plan.warnings.push_back("'" + c.name + "': unknown type '" + c.type + "' runs as a service");
     }

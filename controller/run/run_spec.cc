@@ -69,8 +69,9 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
     s.set_role(v1::ToProto(c.role));
     s.set_count(std::max(1, g.scaled_count));
     s.set_concurrency(g.profile.concurrency);
-    FillServiceTime(s.mutable_read(), g.profile, g.profile.read.service_ms, o.service_time_scale);
-    FillServiceTime(s.mutable_write(), g.profile, g.profile.write.service_ms, o.service_time_scale);
+    FillServiceTime(s.mutable_read(), g.profile, g.profile.read.EmulatedMs(), o.service_time_scale);
+    FillServiceTime(s.mutable_write(), g.profile, g.profile.write.EmulatedMs(),
+                    o.service_time_scale);
     s.set_hit_rate(g.profile.hit_rate.value_or(0));
     s.set_queue_limit(c.queue_limit ? *c.queue_limit
                                     : DefaultQueueLimit(g.profile.read.capacity_rps));
