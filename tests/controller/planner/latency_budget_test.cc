@@ -41,7 +41,9 @@ TEST(LatencyBudget, WhenQueueingDominatesCountsMeetTheTarget) {
   const auto sized = SizeForLatency(problem, plan, o, &again);
   const auto p2 = MakePlan(sized, o);
   for (const auto& n : p2.nfrs) {
-    if (n.unit == "ms") EXPECT_LE(n.predicted, 100) << n.name;
+    if (n.unit == "ms") {
+      EXPECT_LE(n.predicted, 100) << n.name;
+    }
   }
 }
 
