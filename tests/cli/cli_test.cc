@@ -141,6 +141,42 @@ TEST(Cli, BadInputExitsTwoWithAClearMessage) {
   }
 }
 
+// CLI11's own PositiveNumber and Range checks let "nan" through; every numeric flag of every
+// subcommand must refuse nan and the infinities before anything runs, naming the flag.
+TEST(Cli, NumericFlagsRefuseNanAndInfinities) {
+  const std::string run = "run tutorial-simple-blog --quiet --duration 1s ";
+  const std::vector<std::pair<std::string, std::string>> flags = {
+      {"plan tutorial-simple-blog ", "--rate"},
+      {"plan tutorial-simple-blog ", "--headroom"},
+      {"plan tutorial-simple-blog ", "--scale"},
+      {"check tutorial-simple-blog ", "--rate"},
+      {run, "--rate"},
+      {run, "--headroom"},
+      {run, "--scale"},
+      {run, "--agents"},
+      {run, "--seed"},
+      {run, "--service-time-scale"},
+      {run, "--timer-spin-us"},
+      {run, "--wait-agents"},
+      {run, "--ready-timeout"},
+      {run, "--lease-timeout"},
+      {"run tutorial-simple-blog --quiet ", "--duration"},
+  };
+  for (const auto& [command, flag] : flags) {
+    for (const char* value : {"nan", "inf", "-inf", "NaN", "1e999"}) {
+      const std::string args = command + flag + "=" + value;
+      const auto r = RunCli(args);
+      EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
+      EXPECT_NE(r.out.find(flag), std::string::npos) << args << "\n" << r.out;
+    }
+  }
+  // The message says what is accepted.
+  const auto rate = RunCli("plan tutorial-simple-blog --rate nan");
+  EXPECT_NE(rate.out.find("--rate: expected a finite number in (0, 1000000000], got 'nan'"),
+            std::string::npos)
+      << rate.out;
+}
+
 TEST(Cli, ImportSeedWritesTheCatalog) {
   const fs::path seed_dir = fs::path(ARCHLOAD_SOURCE_DIR).parent_path() / "shared" / "seed";
   std::error_code ec;
