@@ -26,6 +26,11 @@ Result RunCli(const std::string& args) {
                                        ARCHLOAD_SOURCE_DIR + "/problems " + args);
 }
 
+// Without the --catalog RunCli adds: `env` is put in front of the command ("VAR=value").
+Result RunCliWithout(const std::string& env, const std::string& args) {
+  return archload::testing::RunCommand(env + " " + ARCHLOAD_BIN + " " + args);
+}
+
 fs::path TempFile(const std::string& name, const std::string& content) {
   const fs::path p = fs::temp_directory_path() / ("archload-cli-test-" + name);
   std::ofstream(p) << content;
@@ -175,6 +180,29 @@ TEST(Cli, NumericFlagsRefuseNanAndInfinities) {
   EXPECT_NE(rate.out.find("--rate: expected a finite number in (0, 1000000000], got 'nan'"),
             std::string::npos)
       << rate.out;
+}
+
+// A missing catalog directory is named as such, not reported as an unknown problem id.
+TEST(Cli, MissingCatalogDirectoryIsNamed) {
+  const std::string missing = "/nonexistent/archload-catalog";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "--catalog " + missing + " plan tutorial-simple-blog"},
+      {"", "--catalog " + missing + " problems list"},
+      {"", "--catalog " + missing + " run tutorial-simple-blog --duration 1s --quiet"},
+      {"ARCHLOAD_CATALOG=" + missing, "plan tutorial-simple-blog"},
+      {"ARCHLOAD_CATALOG=" + missing, "problems show tutorial-simple-blog"},
+  };
+  for (const auto& [env, args] : cases) {
+    const auto r = RunCliWithout(env, args);
+    EXPECT_EQ(r.code, 2) << env << " " << args << "\n" << r.out;
+    EXPECT_NE(r.out.find(missing + ": the catalog directory does not exist (given by "),
+              std::string::npos)
+        << env << " " << args << "\n"
+        << r.out;
+    EXPECT_EQ(r.out.find("unknown problem id"), std::string::npos) << r.out;
+  }
+  const auto env = RunCliWithout("ARCHLOAD_CATALOG=" + missing, "plan tutorial-simple-blog");
+  EXPECT_NE(env.out.find("(given by $ARCHLOAD_CATALOG)"), std::string::npos) << env.out;
 }
 
 TEST(Cli, ImportSeedWritesTheCatalog) {
