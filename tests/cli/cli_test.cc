@@ -128,6 +128,9 @@ TEST(Cli, BadInputExitsTwoWithAClearMessage) {
   const auto dangling = TempFile("dangling.yaml",
                                  "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  "
                                  "connections:\n    - {from: a, to: ghost}\n");
+  const auto duplicate = TempFile("duplicate.yaml",
+                                  "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  "
+                                  "components:\n    - {name: b, type: app}\n");
   const std::vector<BadInput> cases = {
       {"plan no-such-problem", "unknown problem id 'no-such-problem'"},
       {"plan tutorial-simple-blog --rate -5", "--rate"},
@@ -136,6 +139,8 @@ TEST(Cli, BadInputExitsTwoWithAClearMessage) {
       {"plan " + malformed.string(), malformed.string() + ":4: field 'design.components[0].count'"},
       {"check " + dangling.string(), dangling.string() + ":6: field 'design.connections[0].to'"},
       {"plan /nonexistent/design.yaml", "no such design file"},
+      {"plan " + duplicate.string(),
+       duplicate.string() + ":5: field 'design.components': duplicate key (first given at line 3)"},
       {"import-seed /nonexistent/seed.txt --out /tmp/x", "cannot open seed file"},
       {"frobnicate", "subcommand"},
   };
