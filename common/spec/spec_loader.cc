@@ -183,6 +183,7 @@ Nfr ReadNfr(const Reader& r, const YAML::Node& node, const std::string& field) {
   const std::string raw = r.Str(node, field, "raw", true);
   // Parse the raw line; explicit parsed values in the file take precedence over the parser's.
   Nfr nfr = ParseNfr(name, raw);
+  nfr.line = node["raw"].Mark().line + 1;
   const std::string kind = r.Str(node, field, "kind", false);
   if (!kind.empty()) {
     auto k = ParseNfrKind(kind);
@@ -464,6 +465,7 @@ Problem ParseProblemYaml(const std::string& text, const std::string& source) {
       for (const auto& kv : root["constants"]) {
         Constant c;
         c.key = kv.first.as<std::string>();
+        c.line = kv.first.Mark().line + 1;
         if (!kv.second.IsScalar()) r.Fail(kv.second, "constants." + c.key, "expected a value");
         c.text = kv.second.as<std::string>();
         // A quoted value stays text even when it looks like a number.
@@ -528,6 +530,7 @@ Problem ParseProblemYaml(const std::string& text, const std::string& source) {
       r.ExpectMap(w, "workload");
       r.OnlyKeys(w, "workload", {"rate_rps", "read_ratio", "spike_multiplier"});
       p.workload.rate_rps = r.Num(w, "workload", "rate_rps", 1e-9, 1e15);
+      if (p.workload.rate_rps) p.workload.rate_line = w["rate_rps"].Mark().line + 1;
       p.workload.read_ratio = r.Num(w, "workload", "read_ratio", 0.0, 1.0);
       p.workload.spike_multiplier = r.Num(w, "workload", "spike_multiplier", 1.0, 1e6);
     }

@@ -210,6 +210,32 @@ TEST(Cli, MissingCatalogDirectoryIsNamed) {
   EXPECT_NE(env.out.find("(given by $ARCHLOAD_CATALOG)"), std::string::npos) << env.out;
 }
 
+// A stated rate of 0 would run 0 req/s and pass: refused, naming the NFR line, unless --rate.
+TEST(Cli, AZeroRateIsRefusedUnlessRateIsGiven) {
+  const auto f = TempFile("zero-rate.yaml", R"(id: zero-rate
+nfrs:
+  - {name: Latency, raw: "P99 < 100ms"}
+  - {name: Request Rate, raw: "0 req/s"}
+design:
+  components:
+    - {name: Users, type: client}
+    - {name: App, type: app}
+  connections:
+    - {from: Users, to: App}
+)");
+  for (const std::string command : {"plan ", "check ", "run --duration 1s --quiet "}) {
+    const auto r = RunCli(command + f.string());
+    EXPECT_EQ(r.code, 2) << command << r.out;
+    EXPECT_NE(r.out.find(f.string() + ":4: field 'nfrs[1].raw': the client rate (NFR Request "
+                                      "Rate: \"0 req/s\") is 0 req/s"),
+              std::string::npos)
+        << command << r.out;
+  }
+  const auto given = RunCli("plan " + f.string() + " --rate 100 --format json");
+  ASSERT_EQ(given.code, 0) << given.out;
+  EXPECT_EQ(nlohmann::json::parse(given.out)["workload"]["rate_rps"].get<double>(), 100);
+}
+
 TEST(Cli, ImportSeedWritesTheCatalog) {
   const fs::path seed_dir = fs::path(ARCHLOAD_SOURCE_DIR).parent_path() / "shared" / "seed";
   std::error_code ec;
