@@ -304,14 +304,14 @@ Component ReadComponent(const Reader& r, const YAML::Node& node, const std::stri
     c.role_from_type = *parsed == c.role;
     c.role = *parsed;
   }
-  c.count = r.Int(node, field, "count", 0, 1000000);
-  c.concurrency = r.Int(node, field, "concurrency", 1, 1000000);
+  c.count = r.Int(node, field, "count", 0, kMaxCount);
+  c.concurrency = r.Int(node, field, "concurrency", 1, kMaxCount);
   c.capacity_rps = r.Num(node, field, "capacity_rps", 1e-9, 1e12);
   c.read_capacity_rps = r.Num(node, field, "read_capacity_rps", 1e-9, 1e12);
   c.write_capacity_rps = r.Num(node, field, "write_capacity_rps", 1e-9, 1e12);
   c.hit_rate = r.Num(node, field, "hit_rate", 0.0, 1.0);
   c.queue_limit = r.Int(node, field, "queue_limit", 0, 100000000);
-  c.partitions = r.Int(node, field, "partitions", 1, 1000000);
+  c.partitions = r.Int(node, field, "partitions", 1, kMaxCount);
   const std::string balance = r.Str(node, field, "balance", false);
   if (!balance.empty()) {
     if (balance != "round_robin" && balance != "least_outstanding" && balance != "p2c") {
@@ -515,7 +515,7 @@ Problem ParseProblemYaml(const std::string& text, const std::string& source) {
               c.type = r.Str(checks[j], cf, "type", true);
             }
             if (c.kind == CheckKind::kMinCount) {
-              auto m = r.Int(checks[j], cf, "min", 0, 1000000);
+              auto m = r.Int(checks[j], cf, "min", 0, kMaxCount);
               if (!m) r.Fail(checks[j], Reader::Join(cf, "min"), "missing required field");
               c.min_count = *m;
             }

@@ -17,6 +17,10 @@ inline constexpr size_t kMaxYamlBytes = 256 * 1024;
 inline constexpr size_t kMaxYamlNodes = 100000;
 inline constexpr int kMaxYamlDepth = 64;  // nested lists and mappings
 
+// The largest count, concurrency, partition count or tier minimum a file may state. The planner
+// sizes no group beyond it either, so a sized design always loads again.
+inline constexpr int kMaxCount = 1'000'000;
+
 // Loads a problem or a user's design file. Validates as it goes and throws SpecError naming the
 // file, line and field of the first mistake. NFR entries that carry only `raw` are parsed here.
 // Refuses, before reading any field, a file over the limits above and a mapping that repeats a

@@ -47,7 +47,7 @@ CLI::Validator Number(const NumberRule& rule) {
 }
 
 const NumberRule kRate{.min = 0, .max = archload::planner::kMaxRateRps, .min_exclusive = true};
-const NumberRule kHeadroom{.min = 0, .max = 10};
+const NumberRule kHeadroom{.min = 0, .max = archload::planner::kMaxHeadroom};
 
 }  // namespace
 
