@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <limits>
 
 #include "common/spec/spec_yaml.h"
@@ -163,6 +164,22 @@ TEST(PlannerLimits, AutoScaleCountsInstancesPastIntMax) {
   // 3000 groups of a million: 3e9 instances, which an int sum wrapped to a negative figure.
   const std::vector<int> counts(3000, 1000000);
   EXPECT_DOUBLE_EQ(AutoDivisor(1000, counts, {1e9, 1000000}), 5000);
+}
+
+// Erlang C costs O(concurrency); computed for every sampled hop, a concurrency of a million
+// (the most a file may state) made `plan` run for minutes. It takes milliseconds.
+TEST(PlannerLimits, TheLargestConcurrencyPlansQuickly) {
+  const auto p =
+      Design("id: wide\nnfrs:\n  - {name: Request Rate, raw: \"1,000 req/s\"}\n",
+             "    - {name: Wide, type: app, concurrency: 1000000, count: 1, capacity_rps: 1100}\n"
+             "  connections:\n    - {from: Users, to: Wide}\n");
+  const auto start = std::chrono::steady_clock::now();
+  const Plan plan = MakePlan(p, {});
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(plan.groups[1].profile.concurrency, 1000000);
+  EXPECT_TRUE(plan.latency.stable);
+  EXPECT_LT(seconds, 5.0);
 }
 
 TEST(Scale, ParsesForms) {
