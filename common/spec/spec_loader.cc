@@ -1,6 +1,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -8,6 +9,7 @@
 #include "common/spec/call_script_yaml.h"
 #include "common/spec/nfr_parser.h"
 #include "common/spec/spec_yaml.h"
+#include "common/text/utf8.h"
 
 namespace archload::spec {
 namespace {
@@ -414,6 +416,22 @@ Design ReadDesign(const Reader& r, const YAML::Node& node) {
 
 namespace {
 
+// yaml-cpp reads bytes that are not UTF-8 as they are, but writes them back as U+FFFD, so such
+// a file would change text on `plan --write-design`. YAML files are UTF-8.
+void RequireUtf8(const std::string& text, const std::string& source) {
+  int line = 1;
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t at = pos;
+    if (!text::DecodeUtf8(text, pos)) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+      throw SpecError(source, line, "",
+                      std::string("the file is not UTF-8 (byte ") + byte + "): save it as UTF-8");
+    }
+    if (text[at] == '\n') ++line;
+  }
+}
+
 [[noreturn]] void FailTooLarge(const std::string& source, const std::string& size) {
   throw SpecError(source, 0, "",
                   "the file is " + size + " bytes, over the limit of " +
@@ -426,6 +444,7 @@ Problem ParseProblemYaml(const std::string& text, const std::string& source) {
   // Checked before parsing: yaml-cpp's time and memory grow with the text (0.8 s and 250 MB for
   // 1 MiB of short list items).
   if (text.size() > kMaxYamlBytes) FailTooLarge(source, std::to_string(text.size()));
+  RequireUtf8(text, source);
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -474,6 +493,10 @@ Problem ParseProblemYaml(const std::string& text, const std::string& source) {
           char* end = nullptr;
           const double d = std::strtod(c.text.c_str(), &end);
           if (end != c.text.c_str() && *end == '\0') c.number = d;
+        }
+        if (c.number && !std::isfinite(*c.number)) {
+          r.Fail(kv.second, "constants." + c.key,
+                 "expected a finite number, got '" + c.text + "' (quote it to keep it as text)");
         }
         if (c.number) c.text.clear();
         p.constants.push_back(std::move(c));

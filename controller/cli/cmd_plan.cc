@@ -38,10 +38,8 @@ int RunPlan(const GlobalOptions& g, const PlanCliOptions& o) {
     report::PrintPlanTable(plan, std::cout);
   }
   if (!o.write_design.empty()) {
-    spec::Problem sized = problem;
-    sized.design = plan.sized_design;
     std::ofstream out(o.write_design, std::ios::binary | std::ios::trunc);
-    out << spec::EmitProblemYaml(sized);
+    out << spec::EmitProblemYaml(planner::SizedProblem(problem, plan));
     if (!out) {
       std::cerr << "error: " << o.write_design << ": cannot write\n";
       return kExitError;

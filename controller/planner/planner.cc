@@ -264,7 +264,7 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
     g.hop_wait_probability = q.WaitProbability();
     g.hop_mean_ms = (q.MeanWait() + q.service_mean_s) * 1000;
   }
-  LatencyPredictor predictor(traffic, profiles, queues);
+  LatencyPredictor predictor(traffic, profiles, queues, options.latency_samples);
   plan.latency = predictor.Summary();
   plan.read_latency = predictor.Summary(RequestClass::kRead);
   plan.write_latency = predictor.Summary(RequestClass::kWrite);
@@ -316,6 +316,14 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
       options.scale.automatic ? AutoDivisor(lambda, counts, options.budget) : options.scale.divisor;
   for (auto& g : plan.groups) g.scaled_count = ScaledCount(g.count, plan.scale_divisor);
   return plan;
+}
+
+spec::Problem SizedProblem(const spec::Problem& problem, const Plan& plan) {
+  spec::Problem sized = problem;
+  sized.design = plan.sized_design;
+  // Sized for --rate: the file says so, or planning or running it would use the NFRs' rate.
+  if (plan.workload.rate_source == "--rate") sized.workload.rate_rps = plan.workload.rate_rps;
+  return sized;
 }
 
 }  // namespace archload::planner

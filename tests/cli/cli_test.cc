@@ -241,6 +241,40 @@ design:
   EXPECT_EQ(nlohmann::json::parse(given.out)["workload"]["rate_rps"].get<double>(), 100);
 }
 
+// `plan X --write-design out.yaml` writes a design that `plan out.yaml` loads and sizes alike.
+// A description starting with a space was once written as a literal block that did not load.
+TEST(Cli, WrittenDesignPlansAgain) {
+  const auto in = TempFile("write-in.yaml", R"(id: written
+description: "  starts with spaces\nsecond line"
+nfrs:
+  - {name: Latency, raw: "P99 < 300ms", latency: []}
+  - {name: Request Rate, raw: "2,000 req/s"}
+design:
+  components:
+    - {name: Users, type: client}
+    - {name: "LB: front", type: lb}
+    - {name: Shop, type: app, capacity_rps: 400}
+    - {name: DB, type: db_primary}
+  connections:
+    - {from: Users, to: "LB: front"}
+    - {from: "LB: front", to: Shop}
+    - {from: Shop, to: DB}
+)");
+  const fs::path out = fs::temp_directory_path() / "archload-cli-test-write-out.yaml";
+  const auto first =
+      RunCli("plan " + in.string() + " --format json --write-design " + out.string());
+  ASSERT_EQ(first.code, 0) << first.out;
+  const auto second = RunCli("plan " + out.string() + " --format json");
+  ASSERT_EQ(second.code, 0) << second.out;
+  const auto a = nlohmann::json::parse(first.out), b = nlohmann::json::parse(second.out);
+  ASSERT_EQ(a["groups"].size(), b["groups"].size());
+  for (size_t i = 0; i < a["groups"].size(); ++i) {
+    EXPECT_EQ(a["groups"][i]["count"]["chosen"], b["groups"][i]["count"]["chosen"]) << i;
+  }
+  EXPECT_EQ(a["nfrs"].size(), b["nfrs"].size());
+  fs::remove(out);
+}
+
 TEST(Cli, ImportSeedWritesTheCatalog) {
   const fs::path seed_dir = fs::path(ARCHLOAD_SOURCE_DIR).parent_path() / "shared" / "seed";
   std::error_code ec;

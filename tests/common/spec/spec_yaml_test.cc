@@ -70,6 +70,58 @@ TEST(SpecYaml, QuotedNumericTextConstantStaysText) {
   EXPECT_EQ(again.FindConstant("version")->text, "10");
 }
 
+// Every text field reads back as written, whatever it holds: yaml-cpp's literal blocks
+// (|) carry no chomping or indentation indicator, so some texts must be quoted instead.
+TEST(SpecYaml, TextsReadBackExactly) {
+  const std::vector<std::string> texts = {
+      "one line",
+      "two\nlines",
+      "ends in a break\n",
+      "  indented first line\nsecond\n",
+      "  indented, no break\nsecond",
+      "several breaks\n\n\n",
+      "\nstarts with a break\n",
+      "carriage\rreturn\n",
+      "tab\tand \x01 control\n",
+      "trailing spaces  \n   \nend\n",
+      "# not a comment\n- not a list\nkey: not a map\n",
+      "",
+      " ",
+      "\n",
+      "caf\xc3\xa9 \xf0\x9f\x98\x80\nline\n",
+  };
+  for (const auto& text : texts) {
+    Problem p;
+    p.id = "t";
+    p.title = p.summary = p.goal = p.description = text;
+    p.functional_requirements = {text};
+    p.constants.push_back({"note", std::nullopt, text});
+    const std::string once = EmitProblemYaml(p);
+    Problem again;
+    ASSERT_NO_THROW(again = ParseProblemYaml(once, "t.yaml")) << once;
+    EXPECT_EQ(again.title, text) << once;
+    EXPECT_EQ(again.summary, text) << once;
+    EXPECT_EQ(again.goal, text) << once;
+    EXPECT_EQ(again.description, text) << once;
+    EXPECT_EQ(again.functional_requirements[0], text) << once;
+    EXPECT_EQ(again.FindConstant("note")->text, text) << once;
+    EXPECT_EQ(EmitProblemYaml(again), once);
+  }
+}
+
+// An omitted target list is parsed again from `raw`; one the file emptied must stay empty.
+TEST(SpecYaml, ExplicitlyEmptyTargetsStayEmpty) {
+  const Problem p = ParseProblemYaml(
+      "id: x\nnfrs:\n  - {name: Latency, raw: \"P99 < 100ms\", latency: []}\n"
+      "  - {name: Request Rate, raw: \"100 req/s\", rates: []}\n",
+      "x.yaml");
+  ASSERT_TRUE(p.nfrs[0].latency.empty());
+  ASSERT_TRUE(p.nfrs[1].rates.empty());
+  const Problem again = ParseProblemYaml(EmitProblemYaml(p), "again.yaml");
+  EXPECT_TRUE(again.nfrs[0].latency.empty());
+  EXPECT_TRUE(again.nfrs[1].rates.empty());
+}
+
 struct BadCase {
   const char* name;
   std::string yaml;
@@ -148,7 +200,16 @@ INSTANTIATE_TEST_SUITE_P(
                 "id: x\nnfrs:\n  - name: Latency\n    raw: P99 < 1ms\n    raw: P99 < 9ms\n", 5,
                 "nfrs[0].raw", "duplicate key (first given at line 4)"},
         BadCase{"list_as_key", "id: x\n[a, b]: 1\n", 2, "", "a key must be text"},
-        BadCase{"empty_key", "id: x\nconstants:\n  : 1\n", 3, "constants", "a key must be text"}),
+        BadCase{"empty_key", "id: x\nconstants:\n  : 1\n", 3, "constants", "a key must be text"},
+        // A constant of nan or inf would size a group for a capacity of nan or inf.
+        BadCase{"nan_constant",
+                "id: x\nconstants:\n  level: L5\n  app_capacity_per_instance: nan\n", 4,
+                "constants.app_capacity_per_instance", "expected a finite number, got 'nan'"},
+        BadCase{"inf_constant", "id: x\nconstants:\n  qps: -inf\n", 3, "constants.qps",
+                "expected a finite number"},
+        // yaml-cpp would keep the byte, then write it back as U+FFFD.
+        BadCase{"latin1", "id: x\ntitle: ok\ndescription: caf\xe9\n", 3, "",
+                "the file is not UTF-8 (byte 0xE9)"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 std::string ErrorOf(const std::string& yaml) {

@@ -182,6 +182,25 @@ TEST(PlannerLimits, TheLargestConcurrencyPlansQuickly) {
   EXPECT_LT(seconds, 5.0);
 }
 
+TEST(Planner, ASizedDesignKeepsTheRateItWasSizedFor) {
+  PlanOptions o;
+  o.rate_rps = 3000;
+  o.latency_samples = 200;
+  const Plan plan = MakePlan(Blog(), o);
+  const spec::Problem sized = SizedProblem(Blog(), plan);
+  ASSERT_TRUE(sized.workload.rate_rps.has_value());
+  EXPECT_DOUBLE_EQ(*sized.workload.rate_rps, 3000);
+  const spec::Problem again = spec::ParseProblemYaml(spec::EmitProblemYaml(sized), "sized.yaml");
+  PlanOptions fast;
+  fast.latency_samples = 200;
+  const Plan replan = MakePlan(again, fast);
+  EXPECT_DOUBLE_EQ(replan.workload.rate_rps, 3000);
+  EXPECT_EQ(Group(replan, "app").count, 24);
+  EXPECT_NEAR(Group(replan, "app").utilization, Group(plan, "app").utilization, 1e-12);
+  // Sized for the problem's own rate, the file states none of its own.
+  EXPECT_FALSE(SizedProblem(Blog(), MakePlan(Blog(), fast)).workload.rate_rps.has_value());
+}
+
 TEST(Scale, ParsesForms) {
   EXPECT_DOUBLE_EQ(ParseScale("1/1000").divisor, 1000);
   EXPECT_DOUBLE_EQ(ParseScale("0.01").divisor, 100);
