@@ -275,6 +275,32 @@ design:
   fs::remove(out);
 }
 
+// A design that shares a call script through an alias is written out expanded: 2 KB that
+// would become 650 KB, over the loader's limit. Nothing is written that `plan` then refuses.
+TEST(Cli, ADesignThatWouldNotLoadAgainIsNotWritten) {
+  std::string yaml =
+      "id: aliased\nnfrs:\n  - {name: Request Rate, raw: \"1000 req/s\"}\ndesign:\n"
+      "  components:\n    - {name: &t \"Shared Database " +
+      std::string(90, 'x') + "\", type: db_primary}\n";
+  std::string calls = "*t";
+  for (int i = 1; i < 100; ++i) calls += ", *t";
+  for (int i = 0; i < 30; ++i) {
+    yaml += "    - {name: S" + std::to_string(i) + ", type: app, calls: " +
+            (i == 0 ? "&s {any: [{parallel: [" + calls + "]}]}" : std::string("*s")) + "}\n";
+  }
+  const auto in = TempFile("aliased.yaml", yaml);
+  const fs::path out = fs::temp_directory_path() / "archload-cli-test-aliased-out.yaml";
+  fs::remove(out);
+  const auto r = RunCli("plan " + in.string() + " --write-design " + out.string());
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(
+      r.out.find("error: not writing " + out.string() + ": the sized design would not load again"),
+      std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("over the limit of 262144 bytes"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST(Cli, ImportSeedWritesTheCatalog) {
   const fs::path seed_dir = fs::path(ARCHLOAD_SOURCE_DIR).parent_path() / "shared" / "seed";
   std::error_code ec;

@@ -201,6 +201,22 @@ TEST(Planner, ASizedDesignKeepsTheRateItWasSizedFor) {
   EXPECT_FALSE(SizedProblem(Blog(), MakePlan(Blog(), fast)).workload.rate_rps.has_value());
 }
 
+// The largest group the planner sizes is the largest count a file may state: a design sized at
+// the limit is written and loads again (a count over it once made the written file unloadable).
+TEST(PlannerLimits, ADesignSizedAtTheGroupLimitLoadsAgain) {
+  PlanOptions o;
+  o.rate_rps = 125e6;  // × 1.2 / 150 req/s per app server: exactly 1,000,000
+  o.latency_samples = 200;
+  const Plan plan = MakePlan(Blog(), o);
+  EXPECT_EQ(Group(plan, "app").count, kMaxInstancesPerGroup);
+  const auto again =
+      spec::ParseProblemYaml(spec::EmitProblemYaml(SizedProblem(Blog(), plan)), "sized.yaml");
+  EXPECT_EQ(again.design->Find("App Servers")->count, kMaxInstancesPerGroup);
+  o.rate_rps = 126e6;
+  EXPECT_NE(std::string(PlanError(Blog(), o).what()).find("group 'App Servers' would need"),
+            std::string::npos);
+}
+
 TEST(Scale, ParsesForms) {
   EXPECT_DOUBLE_EQ(ParseScale("1/1000").divisor, 1000);
   EXPECT_DOUBLE_EQ(ParseScale("0.01").divisor, 100);
