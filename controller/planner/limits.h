@@ -14,6 +14,10 @@ namespace archload::planner {
 // a constant). The catalog's largest stated rate is 2.7e8 req/s.
 inline constexpr double kMaxRateRps = 1e9;
 
+// The spike profile's multiplier, as workload.spike_multiplier and an NFR's peak_multiplier
+// may state it; a spike_multiplier constant is held to the same bound.
+inline constexpr double kMaxSpikeMultiplier = 1e6;
+
 // Instances in one group, with headroom. Equal to the largest `count:` a design file may state
 // (docs/spec.md), so that every sized design `plan --write-design` writes loads again. The
 // catalog's largest group is 900,000 instances.

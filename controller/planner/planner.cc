@@ -150,7 +150,7 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
   plan.synthesized = design.synthesized;
   plan.headroom = options.headroom;
   plan.workload = ResolveWorkload(problem, options.rate_rps);
-  RequirePlannableRate(problem, plan.workload);
+  RequirePlannableWorkload(problem, plan.workload);
   const double lambda = plan.workload.rate_rps;
 
   std::vector<model::ComponentProfile> profiles;

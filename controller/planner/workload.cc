@@ -155,7 +155,23 @@ ResolvedWorkload ResolveWorkload(const spec::Problem& p, std::optional<double> r
   return w;
 }
 
-void RequirePlannableRate(const spec::Problem& p, const ResolvedWorkload& w) {
+namespace {
+
+// The loader bounds workload.spike_multiplier and peak_multiplier; a constant is only a number.
+void RequireSpike(const spec::Problem& p, const ResolvedWorkload& w) {
+  const spec::Constant* k = p.FindConstant("spike_multiplier");
+  if (k == nullptr || w.spike_source != "constant spike_multiplier") return;
+  if (w.spike_multiplier <= kMaxSpikeMultiplier) return;
+  throw spec::SpecError(p.source, k->line, "constants.spike_multiplier",
+                        "a spike of " + spec::FormatNumber(w.spike_multiplier) +
+                            " times the rate is over the limit of " +
+                            spec::FormatNumber(kMaxSpikeMultiplier));
+}
+
+}  // namespace
+
+void RequirePlannableWorkload(const spec::Problem& p, const ResolvedWorkload& w) {
+  RequireSpike(p, w);
   std::string problem;
   if (!(w.rate_rps > 0)) {
     problem = "is " + spec::FormatNumber(w.rate_rps) +

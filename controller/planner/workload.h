@@ -33,8 +33,9 @@ ResolvedWorkload ResolveWorkload(const spec::Problem& problem,
                                  std::optional<double> rate_override = std::nullopt);
 
 // Refuses a rate the planner cannot size for: zero or negative (a run would offer no load and
-// pass), or above kMaxRateRps. Throws spec::SpecError naming the file, line and field the rate
-// came from, or std::invalid_argument for a bad --rate.
-void RequirePlannableRate(const spec::Problem& problem, const ResolvedWorkload& workload);
+// pass), or above kMaxRateRps; and a spike_multiplier constant above kMaxSpikeMultiplier.
+// Throws spec::SpecError naming the file, line and field the figure came from, or
+// std::invalid_argument for a bad --rate.
+void RequirePlannableWorkload(const spec::Problem& problem, const ResolvedWorkload& workload);
 
 }  // namespace archload::planner

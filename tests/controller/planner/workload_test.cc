@@ -81,6 +81,18 @@ TEST(Workload, ARateAboveTheLimitIsRefusedNamingItsSource) {
   EXPECT_EQ(workload.field(), "workload.rate_rps");
 }
 
+TEST(Workload, AHugeSpikeConstantIsRefused) {
+  const auto e =
+      PlanError(Load("id: spike\nnfrs:\n  - {name: Request Rate, raw: \"100 req/s\"}\nconstants:\n"
+                     "  spike_multiplier: 1e300\n"));
+  EXPECT_EQ(e.line(), 5);
+  EXPECT_EQ(e.field(), "constants.spike_multiplier");
+  const auto ok = Load(
+      "id: spike\nnfrs:\n  - {name: Request Rate, raw: \"100 req/s\"}\nconstants:\n"
+      "  spike_multiplier: 100\n");
+  EXPECT_DOUBLE_EQ(MakePlan(ok, {}).workload.spike_multiplier, 100);
+}
+
 TEST(Workload, ABadRateOptionIsRefused) {
   const auto p = Load("id: ok\nnfrs:\n  - {name: Request Rate, raw: \"100 req/s\"}\n");
   for (double bad : {0.0, -1.0, 2e9, std::numeric_limits<double>::quiet_NaN(),
