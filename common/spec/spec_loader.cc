@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "common/spec/bounded_yaml.h"
 #include "common/spec/call_script_yaml.h"
 #include "common/spec/nfr_parser.h"
 #include "common/spec/spec_yaml.h"
@@ -120,61 +121,6 @@ class Reader {
 
  private:
   std::string source_;
-};
-
-// One pass over the parsed tree before any field is read. yaml-cpp shares an aliased node instead
-// of copying it, so parsing an alias bomb is cheap, but every reader after it (this loader, the
-// planner) would visit the expansion node by node; the walk counts aliases each time they are
-// reached and stops at kMaxYamlNodes. It also refuses repeated keys, which yaml-cpp accepts
-// (lookups then see only the first), and keys that are not text.
-class ShapeCheck {
- public:
-  explicit ShapeCheck(const Reader& r) : r_(r) {}
-
-  void Visit(const YAML::Node& node, const std::string& field, int depth) {
-    Count(node, field);
-    if (depth > kMaxYamlDepth) {
-      r_.Fail(node, field,
-              "lists and mappings nested deeper than " + std::to_string(kMaxYamlDepth) + " levels");
-    }
-    if (node.IsSequence()) {
-      size_t i = 0;
-      for (const auto& item : node) Visit(item, Reader::Index(field, i++), depth + 1);
-    } else if (node.IsMap()) {
-      VisitMap(node, field, depth);
-    }
-  }
-
- private:
-  void Count(const YAML::Node& node, const std::string& field) {
-    if (++nodes_ > kMaxYamlNodes) {
-      r_.Fail(node, field,
-              "the document expands to more than " + std::to_string(kMaxYamlNodes) +
-                  " YAML nodes (an alias counts its anchor's nodes each time it is used)");
-    }
-  }
-
-  void VisitMap(const YAML::Node& map, const std::string& field, int depth) {
-    std::map<std::string, int> first_line;  // key -> line of its first occurrence
-    for (const auto& kv : map) {
-      Count(kv.first, field);
-      if (!kv.first.IsScalar()) {
-        r_.Fail(kv.first, field, "a key must be text, not a list, a mapping or empty");
-      }
-      const std::string key = kv.first.Scalar();
-      const std::string path = Reader::Join(field, key);
-      const int line = kv.first.Mark().line + 1;
-      if (const auto [it, fresh] = first_line.emplace(key, line); !fresh) {
-        r_.Fail(kv.first, path,
-                "duplicate key (first given at line " + std::to_string(it->second) +
-                    "): remove one of them");
-      }
-      Visit(kv.second, path, depth + 1);
-    }
-  }
-
-  const Reader& r_;
-  size_t nodes_ = 0;
 };
 
 Nfr ReadNfr(const Reader& r, const YAML::Node& node, const std::string& field) {
@@ -435,12 +381,86 @@ void RequireUtf8(const std::string& text, const std::string& source) {
 [[noreturn]] void FailTooLarge(const std::string& source, const std::string& size) {
   throw SpecError(source, 0, "",
                   "the file is " + size + " bytes, over the limit of " +
-                      std::to_string(kMaxYamlBytes) + " bytes for a problem or design");
+                      std::to_string(kMaxYamlBytes) + " bytes for a YAML file");
+}
+
+// One pass over the parsed tree before any field is read. yaml-cpp shares an aliased node instead
+// of copying it, so parsing an alias bomb is cheap, but every reader after it (this loader, the
+// planner) would visit the expansion node by node; the walk counts aliases each time they are
+// reached and stops at kMaxYamlNodes. It also refuses repeated keys, which yaml-cpp accepts
+// (lookups then see only the first), and keys that are not text.
+class ShapeCheck {
+ public:
+  explicit ShapeCheck(std::string source) : source_(std::move(source)) {}
+
+  void Visit(const YAML::Node& node, const std::string& field, int depth) {
+    Count(node, field);
+    if (depth > kMaxYamlDepth) {
+      Fail(node, field,
+           "lists and mappings nested deeper than " + std::to_string(kMaxYamlDepth) + " levels");
+    }
+    if (node.IsSequence()) {
+      size_t i = 0;
+      for (const auto& item : node) Visit(item, Reader::Index(field, i++), depth + 1);
+    } else if (node.IsMap()) {
+      VisitMap(node, field, depth);
+    }
+  }
+
+ private:
+  void Count(const YAML::Node& node, const std::string& field) {
+    if (++nodes_ > kMaxYamlNodes) {
+      Fail(node, field,
+           "the document expands to more than " + std::to_string(kMaxYamlNodes) +
+               " YAML nodes (an alias counts its anchor's nodes each time it is used)");
+    }
+  }
+
+  void VisitMap(const YAML::Node& map, const std::string& field, int depth) {
+    std::map<std::string, int> first_line;  // key -> line of its first occurrence
+    for (const auto& kv : map) {
+      Count(kv.first, field);
+      if (!kv.first.IsScalar()) {
+        Fail(kv.first, field, "a key must be text, not a list, a mapping or empty");
+      }
+      const std::string key = kv.first.Scalar();
+      const std::string path = Reader::Join(field, key);
+      const int line = kv.first.Mark().line + 1;
+      if (const auto [it, fresh] = first_line.emplace(key, line); !fresh) {
+        Fail(kv.first, path,
+             "duplicate key (first given at line " + std::to_string(it->second) +
+                 "): remove one of them");
+      }
+      Visit(kv.second, path, depth + 1);
+    }
+  }
+
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& field,
+                         const std::string& message) const {
+    throw SpecError(source_, node.IsDefined() ? node.Mark().line + 1 : 0, field, message);
+  }
+
+  std::string source_;
+  size_t nodes_ = 0;
+};
+
+// Reads at most one byte past the limit rather than trust the file's stated size (a pipe or a
+// file still being written has none, or a wrong one).
+std::string ReadCapped(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SpecError(path.string(), 0, "", "cannot open file");
+  std::string text(kMaxYamlBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxYamlBytes) {
+    FailTooLarge(path.string(), "more than " + std::to_string(kMaxYamlBytes));
+  }
+  return text;
 }
 
 }  // namespace
 
-Problem ParseProblemYaml(const std::string& text, const std::string& source) {
+YAML::Node LoadBoundedYaml(const std::string& text, const std::string& source) {
   // Checked before parsing: yaml-cpp's time and memory grow with the text (0.8 s and 250 MB for
   // 1 MiB of short list items).
   if (text.size() > kMaxYamlBytes) FailTooLarge(source, std::to_string(text.size()));
@@ -451,9 +471,18 @@ Problem ParseProblemYaml(const std::string& text, const std::string& source) {
   } catch (const YAML::Exception& e) {
     throw SpecError(source, e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "malformed YAML: " + e.msg);
   }
+  ShapeCheck(source).Visit(root, "", 0);
+  return root;
+}
+
+YAML::Node LoadBoundedYamlFile(const std::filesystem::path& path) {
+  return LoadBoundedYaml(ReadCapped(path), path.string());
+}
+
+Problem ParseProblemYaml(const std::string& text, const std::string& source) {
+  const YAML::Node root = LoadBoundedYaml(text, source);
   Reader r(source);
   if (!root.IsMap()) throw SpecError(source, 1, "", "expected a YAML mapping at the top level");
-  ShapeCheck(r).Visit(root, "", 0);
   r.OnlyKeys(root, "",
              {"id", "title", "category", "difficulty", "summary", "goal", "description",
               "functional_requirements", "nfrs", "constants", "available_components", "tiers",
@@ -567,16 +596,7 @@ Problem ParseProblemYaml(const std::string& text, const std::string& source) {
 }
 
 Problem LoadProblemFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SpecError(path.string(), 0, "", "cannot open file");
-  // Read at most one byte past the limit rather than trust the file's stated size (a pipe or a
-  // file still being written has none, or a wrong one).
-  std::string text(kMaxYamlBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > kMaxYamlBytes)
-    FailTooLarge(path.string(), "more than " + std::to_string(kMaxYamlBytes));
-  return ParseProblemYaml(text, path.string());
+  return ParseProblemYaml(ReadCapped(path), path.string());
 }
 
 }  // namespace archload::spec
