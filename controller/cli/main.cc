@@ -159,24 +159,26 @@ int main(int argc, char** argv) {
       "knee", "measure the highest sustainable rate and put it beside the BoE's prediction");
   pknee->add_option("target", knee.target, "problem id or design.yaml")->required();
   pknee->add_option("--scale", knee.scale, "1, 1/N or auto");
-  pknee->add_option("--headroom", knee.headroom, "sizing headroom")->check(CLI::Range(0.0, 10.0));
+  pknee->add_option("--headroom", knee.headroom, "sizing headroom")->check(Number(kHeadroom));
   pknee->add_option("--precision", knee.precision, "bisect to this fraction (default 0.01)")
-      ->check(CLI::Range(0.001, 0.5));
-  pknee->add_option("--start", knee.start_fraction,
-                    "first trial at this fraction of the BoE maximum (default 0.25)")
-      ->check(CLI::Range(0.01, 4.0));
+      ->check(Number({.min = 0.001, .max = 0.5}));
+  pknee
+      ->add_option("--start", knee.start_fraction,
+                   "first trial at this fraction of the BoE maximum (default 0.25)")
+      ->check(Number({.min = 0.01, .max = 4}));
   pknee->add_option("--warmup", knee.warmup_s, "seconds per trial not counted (default 2)")
-      ->check(CLI::Range(0.0, 600.0));
+      ->check(Number({.min = 0, .max = 600}));
   pknee->add_option("--trial", knee.trial_s, "seconds per trial counted (default 6)")
-      ->check(CLI::Range(0.5, 3600.0));
+      ->check(Number({.min = 0.5, .max = 3600}));
   pknee->add_option("--max-trials", knee.max_trials, "bound on the search (default 30)")
-      ->check(CLI::Range(3, 500));
-  pknee->add_option("--harness-bound", knee.harness_bound_ms,
-                    "ms: a trial whose send lag or timer lateness P99 exceeds this is void "
-                    "(default 1)")
-      ->check(CLI::Range(0.01, 1000.0));
+      ->check(Number({.min = 3, .max = 500, .whole = true}));
+  pknee
+      ->add_option("--harness-bound", knee.harness_bound_ms,
+                   "ms: a trial whose send lag or timer lateness P99 exceeds this is void "
+                   "(default 1)")
+      ->check(Number({.min = 0.01, .max = 1000}));
   pknee->add_option("--agents", knee.agents, "agent processes (default: one per core)")
-      ->check(CLI::Range(1, 1024));
+      ->check(Number({.min = 1, .max = 1024, .whole = true}));
   pknee->add_option("--seed", knee.seed, "random seed");
   pknee->add_option("--report", knee.report, "write the JSON report here");
   pknee->callback([&] { code = RunKnee(g, knee); });

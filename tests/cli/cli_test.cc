@@ -160,6 +160,14 @@ TEST(Cli, BadInputExitsTwoWithAClearMessage) {
 // subcommand must refuse nan and the infinities before anything runs, naming the flag.
 TEST(Cli, NumericFlagsRefuseNanAndInfinities) {
   const std::string run = "run tutorial-simple-blog --quiet --duration 1s ";
+  // knee with a short search, should a value ever get through: every bound but `flag` itself.
+  auto knee = [](const std::string& flag) {
+    std::string args = "knee tutorial-simple-blog ";
+    for (const char* bound : {"--scale 1/100", "--max-trials 3", "--trial 0.5", "--warmup 0"}) {
+      if (std::string(bound).rfind(flag + " ", 0) != 0) args += std::string(bound) + " ";
+    }
+    return args;
+  };
   const std::vector<std::pair<std::string, std::string>> flags = {
       {"plan tutorial-simple-blog ", "--rate"},
       {"plan tutorial-simple-blog ", "--headroom"},
@@ -176,13 +184,25 @@ TEST(Cli, NumericFlagsRefuseNanAndInfinities) {
       {run, "--ready-timeout"},
       {run, "--lease-timeout"},
       {"run tutorial-simple-blog --quiet ", "--duration"},
+      {knee("--scale"), "--scale"},
+      {knee("--headroom"), "--headroom"},
+      {knee("--precision"), "--precision"},
+      {knee("--start"), "--start"},
+      {knee("--warmup"), "--warmup"},
+      {knee("--trial"), "--trial"},
+      {knee("--max-trials"), "--max-trials"},
+      {knee("--harness-bound"), "--harness-bound"},
+      {knee("--agents"), "--agents"},
+      {knee("--seed"), "--seed"},
   };
   for (const auto& [command, flag] : flags) {
     for (const char* value : {"nan", "inf", "-inf", "NaN", "1e999"}) {
       const std::string args = command + flag + "=" + value;
       const auto r = RunCli(args);
       EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
+      // Both named: the refusal is of this value, not of something else on the line.
       EXPECT_NE(r.out.find(flag), std::string::npos) << args << "\n" << r.out;
+      EXPECT_NE(r.out.find(value), std::string::npos) << args << "\n" << r.out;
     }
   }
   // The message says what is accepted.
