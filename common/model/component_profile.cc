@@ -62,6 +62,36 @@ CapacityConstant CapacityFromConstants(const spec::Component& c, const spec::Pro
   return out;
 }
 
+// "design.components[3]" for errors about `c`, found by its (unique) name in the problem.
+std::string FieldOf(const spec::Component& c, const spec::Problem& p) {
+  if (p.design) {
+    for (size_t i = 0; i < p.design->components.size(); ++i) {
+      if (p.design->components[i].name == c.name) {
+        return "design.components[" + std::to_string(i) + "]";
+      }
+    }
+  }
+  return "design";
+}
+
+// The concurrency that gives `capacity_rps` at `service_ms` per request. Refused past the
+// largest concurrency a file may state rather than cast: a capacity of 1e12 req/s at 1 s per
+// request once wrapped to a negative int and silently became a concurrency of 1.
+int ConcurrencyFor(double capacity_rps, double service_ms, const spec::Component& c,
+                   const spec::Problem& p) {
+  const double concurrency = std::round(capacity_rps * service_ms / 1000.0);
+  if (!(concurrency <= spec::kMaxCount)) {
+    throw spec::SpecError(p.source, c.line, FieldOf(c, p),
+                          "'" + c.name + "': a capacity of " + spec::FormatNumber(capacity_rps) +
+                              " req/s at " + spec::FormatNumber(service_ms) +
+                              " ms per request needs " + spec::FormatNumber(concurrency) +
+                              " requests in service at once, over the limit of " +
+                              std::to_string(spec::kMaxCount) +
+                              ": check the capacity, or set service_time or concurrency");
+  }
+  return std::max(1, static_cast<int>(concurrency));
+}
+
 std::optional<double> HitRateConstant(const spec::Component& c, const spec::Problem& p,
                                       std::string* source) {
   const std::vector<std::string> keys =
@@ -122,7 +152,7 @@ ComponentProfile ResolveProfile(const spec::Component& c, const spec::Problem& p
     out.concurrency = *c.concurrency;
   } else if (read_cap && read_ms > 0) {
     // Keep the type's service time and find the concurrency that gives the stated capacity.
-    out.concurrency = std::max(1, static_cast<int>(std::lround(*read_cap * read_ms / 1000.0)));
+    out.concurrency = ConcurrencyFor(*read_cap, read_ms, c, p);
   } else {
     out.concurrency = d.concurrency;
   }

@@ -50,6 +50,8 @@ TypeDefaults DefaultsFor(const spec::Component& component);
 inline constexpr double kDefaultCacheHitRate = 0.9;
 inline constexpr double kDefaultCdnHitRate = 0.9;
 
+// Throws spec::SpecError (the component's line and field) when a stated capacity would need a
+// concurrency above spec::kMaxCount.
 ComponentProfile ResolveProfile(const spec::Component& component, const spec::Problem& problem);
 
 }  // namespace archload::model

@@ -38,6 +38,7 @@ struct Nfr {
   std::vector<RateValue> rates;
   std::optional<double> availability;     // a fraction: 0.9999
   std::optional<double> peak_multiplier;  // "Peak traffic 2x normal load"
+  int line = 0;  // 1-based line of `raw` in the file it came from; 0 when built in memory
 };
 
 // A constant keeps its number when the seed gave one and its text otherwise ("L5", "true").
@@ -45,6 +46,7 @@ struct Constant {
   std::string key;
   std::optional<double> number;
   std::string text;
+  int line = 0;  // 1-based line in the file it came from; 0 when built in memory
 };
 
 enum class CheckKind { kMustInclude, kMinCount, kConnectionFrom, kParamRange };
@@ -143,6 +145,7 @@ struct Workload {
   std::optional<double> rate_rps;
   std::optional<double> read_ratio;
   std::optional<double> spike_multiplier;
+  int rate_line = 0;  // 1-based line of rate_rps, for errors about the rate
 };
 
 struct Problem {

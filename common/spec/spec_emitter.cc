@@ -3,8 +3,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "common/spec/call_script_yaml.h"
+#include "common/spec/nfr_parser.h"
 #include "common/spec/spec_yaml.h"
 
 namespace archload::spec {
@@ -71,6 +73,15 @@ void EmitNfr(YAML::Emitter& out, const Nfr& n) {
   out << YAML::Key << "name" << YAML::Value << n.name;
   out << YAML::Key << "kind" << YAML::Value << NfrKindName(n.kind);
   out << YAML::Key << "raw" << YAML::Value << n.raw;
+  // An omitted list is parsed again from `raw` on loading, so a list that is empty although
+  // `raw` yields targets (a file's explicit `latency: []`) is written as such.
+  const Nfr from_raw = ParseNfr(n.name, n.raw);
+  if (n.latency.empty() && !from_raw.latency.empty()) {
+    out << YAML::Key << "latency" << YAML::Value << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+  }
+  if (n.rates.empty() && !from_raw.rates.empty()) {
+    out << YAML::Key << "rates" << YAML::Value << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+  }
   if (!n.latency.empty()) {
     out << YAML::Key << "latency" << YAML::Value << YAML::BeginSeq;
     for (const auto& t : n.latency) {
@@ -104,10 +115,32 @@ void EmitNfr(YAML::Emitter& out, const Nfr& n) {
   out << YAML::EndMap;
 }
 
+// yaml-cpp writes a literal block (|) with neither a chomping nor an indentation indicator, so
+// the block reads back ending in exactly one line break whatever the text ended in, and a block
+// whose first line starts with a space does not read back at all. A text is therefore written as
+// a block only when it ends in one line break (written without it, since reading adds it back)
+// and the block is checked to read back as the same text; any other text is quoted with escapes.
+std::optional<std::string> LiteralBody(const std::string& value) {
+  if (value.size() < 2 || value.back() != '\n') return std::nullopt;
+  const std::string body = value.substr(0, value.size() - 1);
+  // A key after the block, as in the file: at the end of the text the last line would lack its
+  // line break.
+  YAML::Emitter probe;
+  probe << YAML::BeginMap << YAML::Key << "v" << YAML::Value << YAML::Literal << body << YAML::Key
+        << "next" << YAML::Value << "" << YAML::EndMap;
+  if (!probe.good()) return std::nullopt;
+  try {
+    const YAML::Node node = YAML::Load(probe.c_str());
+    if (node["v"].IsScalar() && node["v"].Scalar() == value) return body;
+  } catch (const YAML::Exception&) {
+  }
+  return std::nullopt;
+}
+
 void EmitText(YAML::Emitter& out, const char* key, const std::string& value) {
   out << YAML::Key << key << YAML::Value;
-  if (value.find('\n') != std::string::npos) {
-    out << YAML::Literal << value;
+  if (const auto body = LiteralBody(value)) {
+    out << YAML::Literal << *body;
   } else {
     out << value;
   }

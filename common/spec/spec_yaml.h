@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 
@@ -8,8 +9,22 @@
 
 namespace archload::spec {
 
+// Bounds on one problem or design file (docs/spec.md, "Limits"). The catalog's largest file is
+// 5 KB and about 600 nodes; parsing 256 KiB takes yaml-cpp about 0.2 s. Aliases are counted each
+// time they are used, so a few hundred bytes of nested anchors ("billion laughs") that would
+// expand to billions of nodes are refused after the first 100,000.
+inline constexpr size_t kMaxYamlBytes = 256 * 1024;
+inline constexpr size_t kMaxYamlNodes = 100000;
+inline constexpr int kMaxYamlDepth = 64;  // nested lists and mappings
+
+// The largest count, concurrency, partition count or tier minimum a file may state. The planner
+// sizes no group beyond it either, so a sized design always loads again.
+inline constexpr int kMaxCount = 1'000'000;
+
 // Loads a problem or a user's design file. Validates as it goes and throws SpecError naming the
 // file, line and field of the first mistake. NFR entries that carry only `raw` are parsed here.
+// Refuses, before reading any field, a file over the limits above and a mapping that repeats a
+// key (YAML parsers keep one of the two silently).
 Problem LoadProblemFile(const std::filesystem::path& path);
 Problem ParseProblemYaml(const std::string& text, const std::string& source);
 

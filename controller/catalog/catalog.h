@@ -30,11 +30,13 @@ class Catalog {
 };
 
 // Where the catalog is: --catalog, then $ARCHLOAD_CATALOG, then problems/ next to the binary's
-// source tree (build/bin/../../problems), then the directory compiled in at build time.
+// source tree (build/bin/../../problems), then the directory compiled in at build time. Throws
+// SpecError naming the directory when --catalog or $ARCHLOAD_CATALOG names no directory.
 std::filesystem::path FindCatalogDir(const std::string& flag_value, const char* argv0);
 
 // Resolves "tutorial-simple-blog" through the catalog, or loads a design file by path. Throws
-// SpecError ("unknown problem id ...") when neither exists.
+// SpecError ("unknown problem id ...") when neither exists, or naming the catalog directory when
+// an id has to be looked up and the directory does not exist.
 spec::Problem LoadProblemOrDesign(const std::string& id_or_path, const Catalog& catalog);
 
 }  // namespace archload::catalog

@@ -94,6 +94,9 @@ class ProblemText {
     if (trimmed.size() >= 3 && trimmed.substr(trimmed.size() - 3) == "---") {
       trimmed = text::Trim(trimmed.substr(0, trimmed.size() - 3));
     }
+    // Multi-line text ends in a line break, as the literal block (|) the catalog file holds it
+    // in reads back: importing and loading then give the same text.
+    if (trimmed.find('\n') != std::string::npos) trimmed += '\n';
     return trimmed;
   }
 

@@ -37,6 +37,19 @@ planner::Plan PlanFor(const GlobalOptions& g, const PlanCliOptions& o, spec::Pro
   return plan;
 }
 
+// Whether a design about to be written loads again, saying why not. A design that shares parts
+// through YAML aliases is written out expanded, which can take it past the loader's limits.
+bool ReadsBack(const std::string& text, const std::string& path) {
+  try {
+    spec::ParseProblemYaml(text, path);
+    return true;
+  } catch (const spec::SpecError& e) {
+    std::cerr << "error: not writing " << path << ": the sized design would not load again ("
+              << e.what() << ")\n";
+    return false;
+  }
+}
+
 }  // namespace
 
 int RunPlan(const GlobalOptions& g, const PlanCliOptions& o) {
@@ -62,10 +75,10 @@ int RunPlan(const GlobalOptions& g, const PlanCliOptions& o) {
     report::PrintBudgets(budgets, std::cout);
   }
   if (!o.write_design.empty()) {
-    spec::Problem sized = problem;
-    sized.design = plan.sized_design;
+    const std::string text = spec::EmitProblemYaml(planner::SizedProblem(problem, plan));
+    if (!ReadsBack(text, o.write_design)) return kExitError;
     std::ofstream out(o.write_design, std::ios::binary | std::ios::trunc);
-    out << spec::EmitProblemYaml(sized);
+    out << text;
     if (!out) {
       std::cerr << "error: " << o.write_design << ": cannot write\n";
       return kExitError;

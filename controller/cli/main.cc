@@ -1,12 +1,55 @@
 // archload: the controller CLI. Flags are parsed here; each subcommand lives in cmd_*.cc.
 #include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <stdexcept>
 
 #include "common/spec/spec_error.h"
+#include "common/spec/spec_yaml.h"
 #include "controller/cli/commands.h"
+#include "controller/planner/limits.h"
 
 using namespace archload::cli;
+
+namespace {
+
+// What a numeric flag accepts: [min, max], or (min, max] when min_exclusive.
+struct NumberRule {
+  double min;
+  double max;
+  bool min_exclusive = false;
+  bool whole = false;  // integers only
+};
+
+bool Accepts(const NumberRule& rule, const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end == text.c_str() || *end != '\0') return false;
+  // Written so that NaN fails every test: each comparison with NaN is false.
+  const bool above_min = rule.min_exclusive ? v > rule.min : v >= rule.min;
+  return std::isfinite(v) && above_min && v <= rule.max && (!rule.whole || v == std::floor(v));
+}
+
+// The one check for every numeric flag. CLI11's PositiveNumber and Range test `v < min`, which
+// lets "nan" through (every comparison with NaN is false), and PositiveNumber accepts "inf".
+CLI::Validator Number(const NumberRule& rule) {
+  using archload::spec::FormatNumber;
+  const std::string range = (rule.min_exclusive ? "(" : "[") + FormatNumber(rule.min) + ", " +
+                            FormatNumber(rule.max) + "]";
+  const std::string kind = rule.whole ? "a whole number" : "a finite number";
+  return CLI::Validator(
+      [rule, range, kind](std::string& text) {
+        return Accepts(rule, text) ? std::string()
+                                   : "expected " + kind + " in " + range + ", got '" + text + "'";
+      },
+      (rule.whole ? "INT in " : "NUMBER in ") + range);
+}
+
+const NumberRule kRate{.min = 0, .max = archload::planner::kMaxRateRps, .min_exclusive = true};
+const NumberRule kHeadroom{.min = 0, .max = archload::planner::kMaxHeadroom};
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"archload: emulate a system design on real hardware and check its NFRs"};
@@ -45,10 +88,10 @@ int main(int argc, char** argv) {
   auto* pplan = app.add_subcommand("plan", "back-of-the-envelope sizing of a design");
   pplan->add_option("target", plan.target, "problem id or design.yaml")->required();
   pplan->add_option("--rate", plan.rate, "client req/s (default: from the NFRs)")
-      ->check(CLI::PositiveNumber);
+      ->check(Number(kRate));
   pplan->add_option("--scale", plan.scale, "1, 1/N or auto");
   pplan->add_option("--headroom", plan.headroom, "spare capacity fraction (default 0.2)")
-      ->check(CLI::Range(0.0, 10.0));
+      ->check(Number(kHeadroom));
   pplan->add_option("--format", plan.format, "table|json");
   pplan->add_option("--write-design", plan.write_design, "write the sized design as YAML");
   pplan
@@ -65,7 +108,7 @@ int main(int argc, char** argv) {
   auto* pcheck = app.add_subcommand("check", "evaluate the problem's tier checks");
   pcheck->add_option("target", check.target, "problem id or design.yaml")->required();
   pcheck->add_flag("--unsized", check.unsized, "check the design as written, not as planned");
-  pcheck->add_option("--rate", check.rate, "client req/s for sizing")->check(CLI::PositiveNumber);
+  pcheck->add_option("--rate", check.rate, "client req/s for sizing")->check(Number(kRate));
   pcheck->add_option("--format", check.format, "table|json");
   pcheck->callback([&] { code = RunCheck(g, check); });
 
@@ -73,28 +116,28 @@ int main(int argc, char** argv) {
   auto* prun = app.add_subcommand("run", "emulate the design on this machine and judge its NFRs");
   prun->add_option("target", run.target, "problem id or design.yaml")->required();
   prun->add_option("--rate", run.rate, "offered client req/s (default: the problem's)")
-      ->check(CLI::PositiveNumber);
+      ->check(Number(kRate));
   prun->add_option("--scale", run.scale, "1, 1/N or auto");
   prun->add_option("--duration", run.duration, "e.g. 20s, 2m");
   prun->add_option("--profile", run.profile, "constant|ramp|step|spike");
   prun->add_option("--arrivals", run.arrivals, "poisson|constant");
   prun->add_option("--agents", run.agents, "agent processes (default: one per core)")
-      ->check(CLI::Range(1, 1024));
-  prun->add_option("--headroom", run.headroom, "sizing headroom")->check(CLI::Range(0.0, 10.0));
+      ->check(Number({.min = 1, .max = 1024, .whole = true}));
+  prun->add_option("--headroom", run.headroom, "sizing headroom")->check(Number(kHeadroom));
   prun->add_option("--seed", run.seed, "random seed");
   prun->add_option("--report", run.report, "write the JSON report here");
   prun->add_flag("--quiet", run.quiet, "no progress line");
   prun->add_option("--service-time-scale", run.service_time_scale,
                    "multiply emulated service times (0: measure the harness itself)")
-      ->check(CLI::Range(0.0, 1000.0));
+      ->check(Number({.min = 0, .max = 1000}));
   prun->add_option("--timer-spin-us", run.timer_spin_us,
                    "agents spin when a timer is due within this many µs (0: always sleep)")
-      ->check(CLI::Range(0, 10000));
+      ->check(Number({.min = 0, .max = 10000, .whole = true}));
   prun->add_option("--hosts", run.hosts, "agents on hosts: a file with a command per host")
       ->check(CLI::ExistingFile);
   prun->add_option("--wait-agents", run.wait_agents,
                    "admit N agents started elsewhere (systemd, Kubernetes) that dial in")
-      ->check(CLI::Range(1, 4096));
+      ->check(Number({.min = 1, .max = 4096, .whole = true}));
   prun->add_option("--listen", run.listen, "control plane address host:port (default 127.0.0.1:0)");
   prun->add_option("--advertise", run.advertise, "the address agents dial, if not --listen's");
   prun->add_option("--token-file", run.token_file,
@@ -108,11 +151,11 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   prun->add_option("--ready-timeout", run.ready_timeout_s,
                    "seconds for every agent to connect and be ready (default 30)")
-      ->check(CLI::Range(1.0, 3600.0));
+      ->check(Number({.min = 1, .max = 3600}));
   prun->add_option(
           "--lease-timeout", run.lease_timeout_s,
           "seconds of silence after which an agent is lost, and it gives us up (default 3)")
-      ->check(CLI::Range(1.0, 600.0));
+      ->check(Number({.min = 1, .max = 600}));
   prun->add_option("--on-agent-loss", run.on_agent_loss, "fail (default) | continue")
       ->check(CLI::IsMember({"fail", "continue"}));
   prun->add_option("--placement", run.placement, "spread (default) | local")
@@ -127,26 +170,26 @@ int main(int argc, char** argv) {
       "knee", "measure the highest sustainable rate and put it beside the BoE's prediction");
   pknee->add_option("target", knee.target, "problem id or design.yaml")->required();
   pknee->add_option("--scale", knee.scale, "1, 1/N or auto");
-  pknee->add_option("--headroom", knee.headroom, "sizing headroom")->check(CLI::Range(0.0, 10.0));
+  pknee->add_option("--headroom", knee.headroom, "sizing headroom")->check(Number(kHeadroom));
   pknee->add_option("--precision", knee.precision, "bisect to this fraction (default 0.01)")
-      ->check(CLI::Range(0.001, 0.5));
+      ->check(Number({.min = 0.001, .max = 0.5}));
   pknee
       ->add_option("--start", knee.start_fraction,
                    "first trial at this fraction of the BoE maximum (default 0.25)")
-      ->check(CLI::Range(0.01, 4.0));
+      ->check(Number({.min = 0.01, .max = 4}));
   pknee->add_option("--warmup", knee.warmup_s, "seconds per trial not counted (default 2)")
-      ->check(CLI::Range(0.0, 600.0));
+      ->check(Number({.min = 0, .max = 600}));
   pknee->add_option("--trial", knee.trial_s, "seconds per trial counted (default 6)")
-      ->check(CLI::Range(0.5, 3600.0));
+      ->check(Number({.min = 0.5, .max = 3600}));
   pknee->add_option("--max-trials", knee.max_trials, "bound on the search (default 30)")
-      ->check(CLI::Range(3, 500));
+      ->check(Number({.min = 3, .max = 500, .whole = true}));
   pknee
       ->add_option("--harness-bound", knee.harness_bound_ms,
                    "ms: a trial whose send lag or timer lateness P99 exceeds this is void "
                    "(default 1)")
-      ->check(CLI::Range(0.01, 1000.0));
+      ->check(Number({.min = 0.01, .max = 1000}));
   pknee->add_option("--agents", knee.agents, "agent processes (default: one per core)")
-      ->check(CLI::Range(1, 1024));
+      ->check(Number({.min = 1, .max = 1024, .whole = true}));
   pknee->add_option("--seed", knee.seed, "random seed");
   pknee->add_option("--report", knee.report, "write the JSON report here");
   pknee->callback([&] { code = RunKnee(g, knee); });

@@ -14,7 +14,8 @@ LatencyPredictor::LatencyPredictor(const TrafficModel& traffic,
                                    const std::vector<model::ComponentProfile>& profiles,
                                    const std::vector<HopQueue>& queues, size_t samples,
                                    uint64_t seed)
-    : traffic_(traffic), profiles_(profiles), queues_(queues) {
+    : traffic_(traffic), profiles_(profiles) {
+  for (const auto& q : queues) waits_.push_back(q.Wait());
   for (const auto& p : profiles) {
     samplers_.push_back(
         {model::ServiceTimeSampler(p.distribution, p.read.service_ms, p.cv, p.samples_ms),
@@ -45,10 +46,9 @@ LatencyPredictor::Outcome LatencyPredictor::Sample(const HopNode& node,
                                                    std::mt19937_64& rng) const {
   Outcome out;
   const auto& profile = profiles_[node.component];
-  const auto& queue = queues_[node.component];
   const auto& cls = node.request_class == RequestClass::kRead ? profile.read : profile.write;
   if (cls.service_ms > 0) {
-    out.seconds += queue.SampleWait(rng);
+    out.seconds += waits_[node.component].Sample(rng);
     out.seconds +=
         samplers_[node.component][static_cast<int>(node.request_class)].SampleSeconds(rng);
   }

@@ -50,7 +50,7 @@ class LatencyPredictor {
 
   const TrafficModel& traffic_;
   const std::vector<model::ComponentProfile>& profiles_;
-  const std::vector<HopQueue>& queues_;
+  std::vector<WaitDistribution> waits_;  // [component], computed once from the queues
   std::vector<std::array<model::ServiceTimeSampler, 2>> samplers_;  // [component][class]
   std::vector<double> read_ms_;                                     // sorted
   std::vector<double> write_ms_;                                    // sorted

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
+#include <stdexcept>
 
 #include "common/spec/nfr_parser.h"
 #include "common/spec/spec_error.h"
 #include "common/spec/spec_yaml.h"
+#include "controller/planner/limits.h"
 #include "controller/planner/tier_completion.h"
 
 namespace archload::planner {
@@ -17,7 +20,82 @@ using spec::Role;
 
 namespace {
 
+// Only for figures already checked against kMaxInstancesPerGroup: past INT_MAX the cast wraps.
 int CeilCount(double x) { return static_cast<int>(std::ceil(x - 1e-9)); }
+
+// "6.67e+12", "1200": figures for error messages, where 17 digits would hide the magnitude.
+std::string Short(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+// Options that reach the planner through its API rather than the CLI's checks.
+void RequireUsableOptions(const PlanOptions& o) {
+  if (!(o.headroom >= 0 && o.headroom <= kMaxHeadroom)) {
+    throw std::invalid_argument("--headroom " + Short(o.headroom) +
+                                ": expected a finite number in [0, " + Short(kMaxHeadroom) + "]");
+  }
+  if (!o.scale.automatic && !(o.scale.divisor >= 1 && o.scale.divisor <= kMaxScaleDivisor)) {
+    throw std::invalid_argument("--scale 1/" + Short(o.scale.divisor) + ": expected 1/1 to 1/" +
+                                Short(kMaxScaleDivisor));
+  }
+}
+
+// Where component `i` of the planned design is written, for errors. Components the planner
+// added come after the file's own and have no line.
+struct ComponentRef {
+  int line = 0;
+  std::string field = "design";
+};
+ComponentRef RefFor(const spec::Problem& p, const spec::Design& design, size_t i) {
+  if (i >= p.design->components.size()) return {};
+  return {design.components[i].line, "design.components[" + std::to_string(i) + "]"};
+}
+
+// A group needing more than kMaxInstancesPerGroup is refused before any count is cast to int
+// (a rate of 1e300 once printed counts of -2147483648). The message gives the figures that
+// produced the need, since the cause is nearly always a rate or a capacity in the wrong unit.
+void RequireGroupSize(const spec::Problem& p, const ComponentRef& ref, const GroupPlan& g,
+                      double with_headroom, double headroom, const ResolvedWorkload& w) {
+  if (with_headroom <= kMaxInstancesPerGroup) return;
+  const auto& cap = g.profile.read.capacity_rps > 0 ? g.profile.read : g.profile.write;
+  throw spec::SpecError(
+      p.source, ref.line, ref.field,
+      "group '" + g.name + "' would need " + Short(with_headroom) + " instances (" +
+          Short(g.rate.Total()) + " req/s reach it at a client rate of " + Short(w.rate_rps) +
+          " req/s from " + w.rate_source + "; " + Short(cap.capacity_rps) +
+          " req/s per instance from " + g.profile.capacity_source + "; " + Short(headroom * 100) +
+          "% headroom), over the limit of " + std::to_string(kMaxInstancesPerGroup) +
+          " instances per group (docs/model.md, \"Limits\"): check the rate and the capacity");
+}
+
+void RequirePlanSize(const spec::Problem& p, const std::vector<GroupPlan>& groups) {
+  int64_t total = 0;
+  const GroupPlan* largest = nullptr;
+  for (const auto& g : groups) {
+    total += g.count;
+    if (largest == nullptr || g.count > largest->count) largest = &g;
+  }
+  if (total <= kMaxInstancesPerPlan) return;
+  throw spec::SpecError(p.source, 0, "design",
+                        "the plan needs " + std::to_string(total) + " instances in all, over the " +
+                            "limit of " + std::to_string(kMaxInstancesPerPlan) +
+                            " per plan (docs/model.md, \"Limits\"); the largest group is '" +
+                            largest->name + "' with " + std::to_string(largest->count));
+}
+
+// Partitions of a stream the design leaves unset: the problem's partition_count, else 16.
+int StreamPartitions(const spec::Problem& p) {
+  const spec::Constant* k = p.FindConstant("partition_count");
+  if (k == nullptr || !k->number || *k->number < 1) return 16;
+  if (!(*k->number <= spec::kMaxCount)) {
+    throw spec::SpecError(p.source, k->line, "constants.partition_count",
+                          Short(*k->number) + " partitions is over the limit of " +
+                              std::to_string(spec::kMaxCount) + " a design may state");
+  }
+  return static_cast<int>(*k->number);
+}
 
 // The tier minimums per type ("Minimum 7 of type: app"); the largest wins across tiers.
 std::map<std::string, int> TierMinimums(const spec::Problem& p) {
@@ -59,6 +137,7 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
   if (!problem.design || problem.design->components.empty()) {
     throw spec::SpecError(problem.source, 0, "design", "the problem has no design to plan");
   }
+  RequireUsableOptions(options);
   Plan plan;
   spec::Design completed = *problem.design;
   for (const auto& type : CompleteForTiers(problem, completed)) {
@@ -71,6 +150,7 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
   plan.synthesized = design.synthesized;
   plan.headroom = options.headroom;
   plan.workload = ResolveWorkload(problem, options.rate_rps);
+  RequirePlannableWorkload(problem, plan.workload);
   const double lambda = plan.workload.rate_rps;
 
   std::vector<model::ComponentProfile> profiles;
@@ -113,8 +193,11 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
       if (g.profile.write.capacity_rps > 0)
         g.instances_needed += g.rate.write / g.profile.write.capacity_rps;
     }
+    const double with_headroom = g.instances_needed * (1 + options.headroom);
+    RequireGroupSize(problem, RefFor(problem, design, i), g, with_headroom, options.headroom,
+                     plan.workload);
     g.boe_count = CeilCount(g.instances_needed);
-    g.headroom_count = CeilCount(g.instances_needed * (1 + options.headroom));
+    g.headroom_count = CeilCount(with_headroom);
     if (g.rate.Total() <= 0 && c.role != Role::kClient) {
       plan.warnings.push_back("'" + c.name + "' receives no traffic under the default call rules");
     }
@@ -124,7 +207,7 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
   // Tier minimums, spread over the groups of a type in proportion to their BoE counts.
   for (const auto& [type, min] : TierMinimums(problem)) {
     std::vector<GroupPlan*> of_type;
-    int have = 0;
+    int64_t have = 0;  // groups of a type may together pass INT_MAX
     for (auto& g : plan.groups) {
       if (g.type == type) {
         of_type.push_back(&g);
@@ -133,7 +216,8 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
     }
     if (of_type.empty()) continue;
     for (auto* g : of_type) {
-      const double weight = static_cast<double>(std::max(1, g->headroom_count)) / have;
+      const double weight =
+          static_cast<double>(std::max(1, g->headroom_count)) / static_cast<double>(have);
       g->tier_min = std::max(g->tier_min, CeilCount(min * weight));
     }
   }
@@ -163,6 +247,8 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
     }
   }
 
+  RequirePlanSize(problem, plan.groups);
+
   // Bottleneck: the group that saturates at the lowest client rate.
   plan.max_throughput_rps = std::numeric_limits<double>::infinity();
   for (const auto& g : plan.groups) {
@@ -180,7 +266,7 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
     g.hop_wait_probability = q.WaitProbability();
     g.hop_mean_ms = (q.MeanWait() + q.service_mean_s) * 1000;
   }
-  LatencyPredictor predictor(traffic, profiles, queues);
+  LatencyPredictor predictor(traffic, profiles, queues, options.latency_samples);
   plan.latency = predictor.Summary();
   plan.read_latency = predictor.Summary(RequestClass::kRead);
   plan.write_latency = predictor.Summary(RequestClass::kWrite);
@@ -222,10 +308,7 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
     auto& c = plan.sized_design.components[i];
     c.count = plan.groups[i].count;
     if (profiles[i].hit_rate) c.hit_rate = profiles[i].hit_rate;
-    if (c.type == "stream" && !c.partitions) {
-      const auto k = problem.NumberConstant("partition_count");
-      c.partitions = k && *k >= 1 ? static_cast<int>(*k) : 16;
-    }
+    if (c.type == "stream" && !c.partitions) c.partitions = StreamPartitions(problem);
   }
 
   std::vector<int> counts;
@@ -235,6 +318,14 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
       options.scale.automatic ? AutoDivisor(lambda, counts, options.budget) : options.scale.divisor;
   for (auto& g : plan.groups) g.scaled_count = ScaledCount(g.count, plan.scale_divisor);
   return plan;
+}
+
+spec::Problem SizedProblem(const spec::Problem& problem, const Plan& plan) {
+  spec::Problem sized = problem;
+  sized.design = plan.sized_design;
+  // Sized for --rate: the file says so, or planning or running it would use the NFRs' rate.
+  if (plan.workload.rate_source == "--rate") sized.workload.rate_rps = plan.workload.rate_rps;
+  return sized;
 }
 
 }  // namespace archload::planner

@@ -22,6 +22,9 @@ struct PlanOptions {
   ScaleSpec scale;                 // --scale
   double headroom = 0.2;           // --headroom: spare capacity kept at the planned rate
   MachineBudget budget = LocalMachineBudget();
+  // Requests the latency prediction samples; fewer is faster and noisier. Counts do not
+  // depend on it.
+  size_t latency_samples = 20000;
 };
 
 struct GroupPlan {
@@ -81,5 +84,10 @@ struct Plan {
 
 // Throws spec::SpecError when the problem has no design.
 Plan MakePlan(const spec::Problem& problem, const PlanOptions& options);
+
+// The problem with its design replaced by the plan's sized design, and the rate it was sized
+// for when that was --rate: what `plan --write-design` writes, and what planning that file
+// again must reproduce (every count is then explicit).
+spec::Problem SizedProblem(const spec::Problem& problem, const Plan& plan);
 
 }  // namespace archload::planner

@@ -14,7 +14,10 @@ double ErlangC(int c, double a) {
   if (a >= c) return 1;
   // Erlang B by recursion, then C = B / (1 - ρ(1 - B)).
   double b = 1;
-  for (int k = 1; k <= c; ++k) b = a * b / (k + a * b);
+  for (int k = 1; k <= c; ++k) {
+    b = a * b / (k + a * b);
+    if (b == 0) break;  // underflowed, and stays 0: no need to count up to a large c
+  }
   const double rho = a / c;
   return b / (1 - rho * (1 - b));
 }
@@ -41,14 +44,19 @@ double HopQueue::MeanWait() const {
   return mm * (arrival_cv2 + service_cv * service_cv) / 2;
 }
 
-double HopQueue::SampleWait(std::mt19937_64& rng) const {
-  const double pw = WaitProbability();
-  if (pw <= 0) return 0;
+WaitDistribution HopQueue::Wait() const {
+  WaitDistribution w;
+  w.probability = WaitProbability();
+  if (w.probability > 0) w.conditional_mean_s = MeanWait() / w.probability;
+  return w;
+}
+
+double WaitDistribution::Sample(std::mt19937_64& rng) const {
+  if (probability <= 0) return 0;
   std::uniform_real_distribution<double> u(0, 1);
-  if (u(rng) >= pw) return 0;
-  const double conditional_mean = MeanWait() / pw;
-  if (!std::isfinite(conditional_mean)) return std::numeric_limits<double>::infinity();
-  std::exponential_distribution<double> e(1.0 / conditional_mean);
+  if (u(rng) >= probability) return 0;
+  if (!std::isfinite(conditional_mean_s)) return std::numeric_limits<double>::infinity();
+  std::exponential_distribution<double> e(1.0 / conditional_mean_s);
   return e(rng);
 }
 

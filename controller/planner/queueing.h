@@ -15,6 +15,14 @@ double ErlangC(int c, double a);
 // Mean waiting time in queue for M/M/c, seconds. Infinity when λ >= cμ.
 double MmcMeanWait(int c, double lambda, double mu);
 
+// How long an arrival waits at a queue: 0 with probability 1 - probability, else exponential
+// with the conditional mean (infinite when the queue is unstable).
+struct WaitDistribution {
+  double probability = 0;
+  double conditional_mean_s = 0;
+  double Sample(std::mt19937_64& rng) const;
+};
+
 // One instance of a group, seen as an M/G/c queue.
 struct HopQueue {
   int servers = 1;            // concurrency c
@@ -27,9 +35,12 @@ struct HopQueue {
   bool Stable() const { return Utilization() < 1.0; }
   double WaitProbability() const;  // Erlang C
   double MeanWait() const;         // Allen-Cunneen: M/M/c wait × (ca² + cs²) / 2
-  // Samples a queueing delay, seconds: 0 with probability 1-C, else exponential with the mean
-  // conditional wait (the exact M/M/c shape, rescaled for cv).
-  double SampleWait(std::mt19937_64& rng) const;
+  // The wait's distribution: 0 with probability 1-C, else exponential with the mean conditional
+  // wait (the exact M/M/c shape, rescaled for cv). Costs O(servers): compute it once per queue,
+  // not once per sample (a concurrency of a million once made planning take minutes).
+  WaitDistribution Wait() const;
+  // Samples a queueing delay, seconds (Wait().Sample()).
+  double SampleWait(std::mt19937_64& rng) const { return Wait().Sample(rng); }
 };
 
 // Samples a service time with the given mean and distribution, seconds.

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/spec/spec_yaml.h"
+#include "controller/planner/limits.h"
 
 namespace archload::planner {
 
@@ -34,6 +35,11 @@ ScaleSpec ParseScale(const std::string& text) {
   if (fraction > 1) {
     throw std::invalid_argument("--scale '" + text + "': a scale above 1 would amplify the design");
   }
+  // A tiny fraction (1e-310) would make the divisor infinite and every scaled count 1.
+  if (!(1 / fraction <= kMaxScaleDivisor)) {
+    throw std::invalid_argument("--scale '" + text + "': the smallest scale is 1/" +
+                                spec::FormatNumber(kMaxScaleDivisor));
+  }
   s.divisor = 1 / fraction;
   return s;
 }
@@ -54,15 +60,15 @@ MachineBudget LocalMachineBudget() {
 
 double AutoDivisor(double rate_rps, const std::vector<int>& counts, const MachineBudget& budget) {
   static const double kSteps[] = {1, 2, 5};
-  for (double decade = 1; decade <= 1e12; decade *= 10) {
+  for (double decade = 1; decade < kMaxScaleDivisor; decade *= 10) {
     for (double step : kSteps) {
       const double d = step * decade;
-      int instances = 0;
+      int64_t instances = 0;  // a plan holds up to kMaxInstancesPerPlan: more than an int
       for (int c : counts) instances += ScaledCount(c, d);
       if (rate_rps / d <= budget.client_rps && instances <= budget.instances) return d;
     }
   }
-  return 1e12;
+  return kMaxScaleDivisor;
 }
 
 }  // namespace archload::planner

@@ -1,8 +1,10 @@
 #include "controller/planner/workload.h"
 
+#include <stdexcept>
 #include <vector>
 
 #include "common/spec/spec_yaml.h"
+#include "controller/planner/limits.h"
 
 namespace archload::planner {
 namespace {
@@ -11,6 +13,8 @@ struct RateChoice {
   double rate = 0;
   std::string source;
   std::optional<double> read_ratio;
+  int line = 0;       // where the rate is stated
+  std::string field;  // the field path stating it
 };
 
 std::optional<RateChoice> FromNfrs(const spec::Problem& p) {
@@ -25,6 +29,10 @@ std::optional<RateChoice> FromNfrs(const spec::Problem& p) {
   for (const auto* n : nfrs) {
     if (n->rates.empty()) continue;
     const std::string src = "NFR " + n->name + ": \"" + n->raw + "\"";
+    const std::string field = "nfrs[" + std::to_string(n - p.nfrs.data()) + "].raw";
+    auto choice = [&](double rate, const std::string& source, std::optional<double> ratio) {
+      return RateChoice{rate, source, ratio, n->line, field};
+    };
     double read = 0, write = 0;
     for (const auto& r : n->rates) {
       if (r.label == "normal" || r.label == "target") {
@@ -35,39 +43,49 @@ std::optional<RateChoice> FromNfrs(const spec::Problem& p) {
     std::optional<double> ratio;
     if (read + write > 0) ratio = read / (read + write);
     for (const auto& r : n->rates) {
-      if (r.label == "target") return RateChoice{r.per_second, src + " (target)", ratio};
+      if (r.label == "target") return choice(r.per_second, src + " (target)", ratio);
     }
     for (const auto& r : n->rates) {
-      if (r.label == "normal" && r.request_class.empty())
-        return RateChoice{r.per_second, src, ratio};
+      if (r.label == "normal" && r.request_class.empty()) return choice(r.per_second, src, ratio);
     }
-    if (read + write > 0) return RateChoice{read + write, src + " (sum of classes)", ratio};
+    if (read + write > 0) return choice(read + write, src + " (sum of classes)", ratio);
     for (const auto& r : n->rates) {
-      if (r.label == "normal") return RateChoice{r.per_second, src, ratio};
+      if (r.label == "normal") return choice(r.per_second, src, ratio);
     }
-    return RateChoice{n->rates.front().per_second, src + " (" + n->rates.front().label + ")",
-                      ratio};
+    return choice(n->rates.front().per_second, src + " (" + n->rates.front().label + ")", ratio);
   }
   return std::nullopt;
 }
 
 std::optional<RateChoice> FromConstants(const spec::Problem& p) {
+  auto line_of = [&](const std::string& key) {
+    const spec::Constant* c = p.FindConstant(key);
+    return c != nullptr ? c->line : 0;
+  };
+  // A constant named as the system's rate is taken even when it is 0, so that the planner
+  // refuses it instead of quietly falling back to another figure or the default.
   for (const char* key : {"total_qps", "qps", "global_qps", "request_qps", "request_rate"}) {
-    if (auto v = p.NumberConstant(key); v && *v > 0) {
-      return RateChoice{*v, std::string("constant ") + key, std::nullopt};
+    if (auto v = p.NumberConstant(key)) {
+      return RateChoice{*v, std::string("constant ") + key, std::nullopt, line_of(key),
+                        std::string("constants.") + key};
     }
   }
   auto r = p.NumberConstant("read_qps");
   auto w = p.NumberConstant("write_qps");
-  if (r && w && *r + *w > 0) {
-    return RateChoice{*r + *w, "constants read_qps + write_qps", *r / (*r + *w)};
+  if (r && w) {
+    std::optional<double> ratio;
+    if (*r + *w > 0) ratio = *r / (*r + *w);
+    return RateChoice{*r + *w, "constants read_qps + write_qps", ratio, line_of("read_qps"),
+                      "constants.read_qps"};
   }
+  // Other *_qps / *_rate constants only hint at a rate (error_rate, hit_rate ...): taken when
+  // clearly a rate, skipped otherwise.
   for (const auto& c : p.constants) {
     const bool rate_key = c.key.size() > 4 && (c.key.substr(c.key.size() - 4) == "_qps" ||
                                                c.key.substr(c.key.size() - 5) == "_rate");
     if (rate_key && c.number && *c.number > 1 && c.key.find("hit") == std::string::npos &&
         c.key.find("error") == std::string::npos && c.key.find("conflict") == std::string::npos) {
-      return RateChoice{*c.number, "constant " + c.key, std::nullopt};
+      return RateChoice{*c.number, "constant " + c.key, std::nullopt, c.line, "constants." + c.key};
     }
   }
   return std::nullopt;
@@ -85,9 +103,13 @@ ResolvedWorkload ResolveWorkload(const spec::Problem& p, std::optional<double> r
   } else if (p.workload.rate_rps) {
     w.rate_rps = *p.workload.rate_rps;
     w.rate_source = "workload.rate_rps";
+    w.rate_line = p.workload.rate_line;
+    w.rate_field = "workload.rate_rps";
   } else if (choice) {
     w.rate_rps = choice->rate;
     w.rate_source = choice->source;
+    w.rate_line = choice->line;
+    w.rate_field = choice->field;
   } else {
     w.rate_rps = kDefaultRateRps;
     w.rate_source = "default (the problem states no per-second rate)";
@@ -131,6 +153,43 @@ ResolvedWorkload ResolveWorkload(const spec::Problem& p, std::optional<double> r
     if (w.spike_source.empty()) w.spike_source = "default (none stated)";
   }
   return w;
+}
+
+namespace {
+
+// The loader bounds workload.spike_multiplier and peak_multiplier; a constant is only a number.
+void RequireSpike(const spec::Problem& p, const ResolvedWorkload& w) {
+  const spec::Constant* k = p.FindConstant("spike_multiplier");
+  if (k == nullptr || w.spike_source != "constant spike_multiplier") return;
+  if (w.spike_multiplier <= kMaxSpikeMultiplier) return;
+  throw spec::SpecError(p.source, k->line, "constants.spike_multiplier",
+                        "a spike of " + spec::FormatNumber(w.spike_multiplier) +
+                            " times the rate is over the limit of " +
+                            spec::FormatNumber(kMaxSpikeMultiplier));
+}
+
+}  // namespace
+
+void RequirePlannableWorkload(const spec::Problem& p, const ResolvedWorkload& w) {
+  RequireSpike(p, w);
+  std::string problem;
+  if (!(w.rate_rps > 0)) {
+    problem = "is " + spec::FormatNumber(w.rate_rps) +
+              " req/s: a run would offer no load and pass; state a positive rate, or pass a "
+              "positive --rate";
+  } else if (!(w.rate_rps <= kMaxRateRps)) {
+    problem = "is " + spec::FormatNumber(w.rate_rps) + " req/s, above the planner's limit of " +
+              spec::FormatNumber(kMaxRateRps) + " req/s (docs/model.md, \"Limits\")";
+  } else {
+    return;
+  }
+  if (w.rate_source == "--rate") {
+    throw std::invalid_argument("--rate " + spec::FormatNumber(w.rate_rps) +
+                                ": expected a finite number in (0, " +
+                                spec::FormatNumber(kMaxRateRps) + "]");
+  }
+  throw spec::SpecError(p.source, w.rate_line, w.rate_field,
+                        "the client rate (" + w.rate_source + ") " + problem);
 }
 
 }  // namespace archload::planner

@@ -26,6 +26,11 @@ Result RunCli(const std::string& args) {
                                        ARCHLOAD_SOURCE_DIR + "/problems " + args);
 }
 
+// Without the --catalog RunCli adds: `env` is put in front of the command ("VAR=value").
+Result RunCliWithout(const std::string& env, const std::string& args) {
+  return archload::testing::RunCommand(env + " " + ARCHLOAD_BIN + " " + args);
+}
+
 fs::path TempFile(const std::string& name, const std::string& content) {
   const fs::path p = fs::temp_directory_path() / ("archload-cli-test-" + name);
   std::ofstream(p) << content;
@@ -123,14 +128,24 @@ TEST(Cli, BadInputExitsTwoWithAClearMessage) {
   const auto dangling = TempFile("dangling.yaml",
                                  "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  "
                                  "connections:\n    - {from: a, to: ghost}\n");
+  const auto duplicate = TempFile("duplicate.yaml",
+                                  "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  "
+                                  "components:\n    - {name: b, type: app}\n");
   const std::vector<BadInput> cases = {
       {"plan no-such-problem", "unknown problem id 'no-such-problem'"},
       {"plan tutorial-simple-blog --rate -5", "--rate"},
       {"plan tutorial-simple-blog --scale 3", "--scale '3'"},
+      {"plan tutorial-simple-blog --rate 1e300",
+       "--rate: expected a finite number in (0, 1000000000], got '1e300'"},
+      {"plan tutorial-simple-blog --rate 1e9",
+       "field 'design.components[2]': group 'App Servers' would need 8e+06 instances"},
+      {"plan tutorial-simple-blog --scale 1e-310", "the smallest scale is 1/1000000000000"},
       {"plan tutorial-simple-blog --format xml", "unknown --format"},
       {"plan " + malformed.string(), malformed.string() + ":4: field 'design.components[0].count'"},
       {"check " + dangling.string(), dangling.string() + ":6: field 'design.connections[0].to'"},
       {"plan /nonexistent/design.yaml", "no such design file"},
+      {"plan " + duplicate.string(),
+       duplicate.string() + ":5: field 'design.components': duplicate key (first given at line 3)"},
       {"import-seed /nonexistent/seed.txt --out /tmp/x", "cannot open seed file"},
       {"frobnicate", "subcommand"},
   };
@@ -139,6 +154,171 @@ TEST(Cli, BadInputExitsTwoWithAClearMessage) {
     EXPECT_EQ(r.code, 2) << c.args << "\n" << r.out;
     EXPECT_NE(r.out.find(c.message), std::string::npos) << c.args << "\n" << r.out;
   }
+}
+
+// CLI11's own PositiveNumber and Range checks let "nan" through; every numeric flag of every
+// subcommand must refuse nan and the infinities before anything runs, naming the flag.
+TEST(Cli, NumericFlagsRefuseNanAndInfinities) {
+  const std::string run = "run tutorial-simple-blog --quiet --duration 1s ";
+  // knee with a short search, should a value ever get through: every bound but `flag` itself.
+  auto knee = [](const std::string& flag) {
+    std::string args = "knee tutorial-simple-blog ";
+    for (const char* bound : {"--scale 1/100", "--max-trials 3", "--trial 0.5", "--warmup 0"}) {
+      if (std::string(bound).rfind(flag + " ", 0) != 0) args += std::string(bound) + " ";
+    }
+    return args;
+  };
+  const std::vector<std::pair<std::string, std::string>> flags = {
+      {"plan tutorial-simple-blog ", "--rate"},
+      {"plan tutorial-simple-blog ", "--headroom"},
+      {"plan tutorial-simple-blog ", "--scale"},
+      {"check tutorial-simple-blog ", "--rate"},
+      {run, "--rate"},
+      {run, "--headroom"},
+      {run, "--scale"},
+      {run, "--agents"},
+      {run, "--seed"},
+      {run, "--service-time-scale"},
+      {run, "--timer-spin-us"},
+      {run, "--wait-agents"},
+      {run, "--ready-timeout"},
+      {run, "--lease-timeout"},
+      {"run tutorial-simple-blog --quiet ", "--duration"},
+      {knee("--scale"), "--scale"},
+      {knee("--headroom"), "--headroom"},
+      {knee("--precision"), "--precision"},
+      {knee("--start"), "--start"},
+      {knee("--warmup"), "--warmup"},
+      {knee("--trial"), "--trial"},
+      {knee("--max-trials"), "--max-trials"},
+      {knee("--harness-bound"), "--harness-bound"},
+      {knee("--agents"), "--agents"},
+      {knee("--seed"), "--seed"},
+  };
+  for (const auto& [command, flag] : flags) {
+    for (const char* value : {"nan", "inf", "-inf", "NaN", "1e999"}) {
+      const std::string args = command + flag + "=" + value;
+      const auto r = RunCli(args);
+      EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
+      // Both named: the refusal is of this value, not of something else on the line.
+      EXPECT_NE(r.out.find(flag), std::string::npos) << args << "\n" << r.out;
+      EXPECT_NE(r.out.find(value), std::string::npos) << args << "\n" << r.out;
+    }
+  }
+  // The message says what is accepted.
+  const auto rate = RunCli("plan tutorial-simple-blog --rate nan");
+  EXPECT_NE(rate.out.find("--rate: expected a finite number in (0, 1000000000], got 'nan'"),
+            std::string::npos)
+      << rate.out;
+}
+
+// A missing catalog directory is named as such, not reported as an unknown problem id.
+TEST(Cli, MissingCatalogDirectoryIsNamed) {
+  const std::string missing = "/nonexistent/archload-catalog";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "--catalog " + missing + " plan tutorial-simple-blog"},
+      {"", "--catalog " + missing + " problems list"},
+      {"", "--catalog " + missing + " run tutorial-simple-blog --duration 1s --quiet"},
+      {"ARCHLOAD_CATALOG=" + missing, "plan tutorial-simple-blog"},
+      {"ARCHLOAD_CATALOG=" + missing, "problems show tutorial-simple-blog"},
+  };
+  for (const auto& [env, args] : cases) {
+    const auto r = RunCliWithout(env, args);
+    EXPECT_EQ(r.code, 2) << env << " " << args << "\n" << r.out;
+    EXPECT_NE(r.out.find(missing + ": the catalog directory does not exist (given by "),
+              std::string::npos)
+        << env << " " << args << "\n"
+        << r.out;
+    EXPECT_EQ(r.out.find("unknown problem id"), std::string::npos) << r.out;
+  }
+  const auto env = RunCliWithout("ARCHLOAD_CATALOG=" + missing, "plan tutorial-simple-blog");
+  EXPECT_NE(env.out.find("(given by $ARCHLOAD_CATALOG)"), std::string::npos) << env.out;
+}
+
+// A stated rate of 0 would run 0 req/s and pass: refused, naming the NFR line, unless --rate.
+TEST(Cli, AZeroRateIsRefusedUnlessRateIsGiven) {
+  const auto f = TempFile("zero-rate.yaml", R"(id: zero-rate
+nfrs:
+  - {name: Latency, raw: "P99 < 100ms"}
+  - {name: Request Rate, raw: "0 req/s"}
+design:
+  components:
+    - {name: Users, type: client}
+    - {name: App, type: app}
+  connections:
+    - {from: Users, to: App}
+)");
+  for (const std::string command : {"plan ", "check ", "run --duration 1s --quiet "}) {
+    const auto r = RunCli(command + f.string());
+    EXPECT_EQ(r.code, 2) << command << r.out;
+    EXPECT_NE(r.out.find(f.string() + ":4: field 'nfrs[1].raw': the client rate (NFR Request "
+                                      "Rate: \"0 req/s\") is 0 req/s"),
+              std::string::npos)
+        << command << r.out;
+  }
+  const auto given = RunCli("plan " + f.string() + " --rate 100 --format json");
+  ASSERT_EQ(given.code, 0) << given.out;
+  EXPECT_EQ(nlohmann::json::parse(given.out)["workload"]["rate_rps"].get<double>(), 100);
+}
+
+// `plan X --write-design out.yaml` writes a design that `plan out.yaml` loads and sizes alike.
+// A description starting with a space was once written as a literal block that did not load.
+TEST(Cli, WrittenDesignPlansAgain) {
+  const auto in = TempFile("write-in.yaml", R"(id: written
+description: "  starts with spaces\nsecond line"
+nfrs:
+  - {name: Latency, raw: "P99 < 300ms", latency: []}
+  - {name: Request Rate, raw: "2,000 req/s"}
+design:
+  components:
+    - {name: Users, type: client}
+    - {name: "LB: front", type: lb}
+    - {name: Shop, type: app, capacity_rps: 400}
+    - {name: DB, type: db_primary}
+  connections:
+    - {from: Users, to: "LB: front"}
+    - {from: "LB: front", to: Shop}
+    - {from: Shop, to: DB}
+)");
+  const fs::path out = fs::temp_directory_path() / "archload-cli-test-write-out.yaml";
+  const auto first =
+      RunCli("plan " + in.string() + " --format json --write-design " + out.string());
+  ASSERT_EQ(first.code, 0) << first.out;
+  const auto second = RunCli("plan " + out.string() + " --format json");
+  ASSERT_EQ(second.code, 0) << second.out;
+  const auto a = nlohmann::json::parse(first.out), b = nlohmann::json::parse(second.out);
+  ASSERT_EQ(a["groups"].size(), b["groups"].size());
+  for (size_t i = 0; i < a["groups"].size(); ++i) {
+    EXPECT_EQ(a["groups"][i]["count"]["chosen"], b["groups"][i]["count"]["chosen"]) << i;
+  }
+  EXPECT_EQ(a["nfrs"].size(), b["nfrs"].size());
+  fs::remove(out);
+}
+
+// A design that shares a call script through an alias is written out expanded: 2 KB that
+// would become 650 KB, over the loader's limit. Nothing is written that `plan` then refuses.
+TEST(Cli, ADesignThatWouldNotLoadAgainIsNotWritten) {
+  std::string yaml =
+      "id: aliased\nnfrs:\n  - {name: Request Rate, raw: \"1000 req/s\"}\ndesign:\n"
+      "  components:\n    - {name: &t \"Shared Database " +
+      std::string(90, 'x') + "\", type: db_primary}\n";
+  std::string calls = "*t";
+  for (int i = 1; i < 100; ++i) calls += ", *t";
+  for (int i = 0; i < 30; ++i) {
+    yaml += "    - {name: S" + std::to_string(i) + ", type: app, calls: " +
+            (i == 0 ? "&s {any: [{parallel: [" + calls + "]}]}" : std::string("*s")) + "}\n";
+  }
+  const auto in = TempFile("aliased.yaml", yaml);
+  const fs::path out = fs::temp_directory_path() / "archload-cli-test-aliased-out.yaml";
+  fs::remove(out);
+  const auto r = RunCli("plan " + in.string() + " --write-design " + out.string());
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(
+      r.out.find("error: not writing " + out.string() + ": the sized design would not load again"),
+      std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("over the limit of 262144 bytes"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out));
 }
 
 TEST(Cli, ImportSeedWritesTheCatalog) {

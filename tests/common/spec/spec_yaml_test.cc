@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
 namespace archload::spec {
 namespace {
 
@@ -66,6 +70,58 @@ TEST(SpecYaml, QuotedNumericTextConstantStaysText) {
   EXPECT_EQ(again.FindConstant("version")->text, "10");
 }
 
+// Every text field reads back as written, whatever it holds: yaml-cpp's literal blocks
+// (|) carry no chomping or indentation indicator, so some texts must be quoted instead.
+TEST(SpecYaml, TextsReadBackExactly) {
+  const std::vector<std::string> texts = {
+      "one line",
+      "two\nlines",
+      "ends in a break\n",
+      "  indented first line\nsecond\n",
+      "  indented, no break\nsecond",
+      "several breaks\n\n\n",
+      "\nstarts with a break\n",
+      "carriage\rreturn\n",
+      "tab\tand \x01 control\n",
+      "trailing spaces  \n   \nend\n",
+      "# not a comment\n- not a list\nkey: not a map\n",
+      "",
+      " ",
+      "\n",
+      "caf\xc3\xa9 \xf0\x9f\x98\x80\nline\n",
+  };
+  for (const auto& text : texts) {
+    Problem p;
+    p.id = "t";
+    p.title = p.summary = p.goal = p.description = text;
+    p.functional_requirements = {text};
+    p.constants.push_back({"note", std::nullopt, text});
+    const std::string once = EmitProblemYaml(p);
+    Problem again;
+    ASSERT_NO_THROW(again = ParseProblemYaml(once, "t.yaml")) << once;
+    EXPECT_EQ(again.title, text) << once;
+    EXPECT_EQ(again.summary, text) << once;
+    EXPECT_EQ(again.goal, text) << once;
+    EXPECT_EQ(again.description, text) << once;
+    EXPECT_EQ(again.functional_requirements[0], text) << once;
+    EXPECT_EQ(again.FindConstant("note")->text, text) << once;
+    EXPECT_EQ(EmitProblemYaml(again), once);
+  }
+}
+
+// An omitted target list is parsed again from `raw`; one the file emptied must stay empty.
+TEST(SpecYaml, ExplicitlyEmptyTargetsStayEmpty) {
+  const Problem p = ParseProblemYaml(
+      "id: x\nnfrs:\n  - {name: Latency, raw: \"P99 < 100ms\", latency: []}\n"
+      "  - {name: Request Rate, raw: \"100 req/s\", rates: []}\n",
+      "x.yaml");
+  ASSERT_TRUE(p.nfrs[0].latency.empty());
+  ASSERT_TRUE(p.nfrs[1].rates.empty());
+  const Problem again = ParseProblemYaml(EmitProblemYaml(p), "again.yaml");
+  EXPECT_TRUE(again.nfrs[0].latency.empty());
+  EXPECT_TRUE(again.nfrs[1].rates.empty());
+}
+
 struct BadCase {
   const char* name;
   std::string yaml;
@@ -127,8 +183,130 @@ INSTANTIATE_TEST_SUITE_P(
                 4, "design.components[0].service_time.distribution", "unknown distribution"},
         BadCase{"bad_role",
                 "id: x\ndesign:\n  components:\n    - {name: a, type: app, role: magic}\n", 4,
-                "design.components[0].role", "unknown role"}),
+                "design.components[0].role", "unknown role"},
+        // yaml-cpp keeps the first of two equal keys; a repeated key is refused wherever it is.
+        BadCase{"duplicate_top_key", "id: x\ntitle: a\nid: y\n", 3, "id",
+                "duplicate key (first given at line 1)"},
+        BadCase{"duplicate_in_flow_map",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app, count: 3, count: 5}\n",
+                4, "design.components[0].count", "duplicate key (first given at line 4)"},
+        BadCase{"duplicate_in_call_script",
+                "id: x\ndesign:\n  components:\n    - name: a\n      type: app\n      calls:\n"
+                "        read: [{call: a}]\n        read: [{call: b}]\n",
+                8, "design.components[0].calls.read", "duplicate key (first given at line 7)"},
+        BadCase{"duplicate_constant", "id: x\nconstants:\n  qps: 100\n  qps: 0\n", 4,
+                "constants.qps", "duplicate key (first given at line 3)"},
+        BadCase{"duplicate_nfr_field",
+                "id: x\nnfrs:\n  - name: Latency\n    raw: P99 < 1ms\n    raw: P99 < 9ms\n", 5,
+                "nfrs[0].raw", "duplicate key (first given at line 4)"},
+        BadCase{"list_as_key", "id: x\n[a, b]: 1\n", 2, "", "a key must be text"},
+        BadCase{"empty_key", "id: x\nconstants:\n  : 1\n", 3, "constants", "a key must be text"},
+        // A constant of nan or inf would size a group for a capacity of nan or inf.
+        BadCase{"nan_constant",
+                "id: x\nconstants:\n  level: L5\n  app_capacity_per_instance: nan\n", 4,
+                "constants.app_capacity_per_instance", "expected a finite number, got 'nan'"},
+        BadCase{"inf_constant", "id: x\nconstants:\n  qps: -inf\n", 3, "constants.qps",
+                "expected a finite number"},
+        // yaml-cpp would keep the byte, then write it back as U+FFFD.
+        BadCase{"latin1", "id: x\ntitle: ok\ndescription: caf\xe9\n", 3, "",
+                "the file is not UTF-8 (byte 0xE9)"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+std::string ErrorOf(const std::string& yaml) {
+  try {
+    ParseProblemYaml(yaml, "bad.yaml");
+  } catch (const SpecError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// A design every field of which is valid, whose components share one call script through an
+// alias: each component holds steps × calls_per_step calls of 3 nodes ({to: T}).
+std::string SharedScriptDesign(int components, int steps, int calls_per_step) {
+  std::string calls;
+  for (int i = 0; i < calls_per_step; ++i) calls += i == 0 ? "&c {to: T}" : ", *c";
+  std::string step_list;
+  for (int i = 0; i < steps; ++i) {
+    step_list += i == 0 ? "&st {parallel: [" + calls + "]}" : ", *st";
+  }
+  std::string yaml = "id: shared\ndesign:\n  components:\n    - {name: T, type: db_primary}\n";
+  for (int i = 0; i < components; ++i) {
+    yaml += "    - {name: A" + std::to_string(i) + ", type: app, calls: ";
+    yaml += i == 0 ? "&s {any: [" + step_list + "]}}\n" : "*s}\n";
+  }
+  return yaml;
+}
+
+TEST(SpecYamlLimits, AliasesCountEachTimeTheyAreUsed) {
+  // Small enough to load: every component really holds steps × calls script calls.
+  const Problem small = ParseProblemYaml(SharedScriptDesign(3, 10, 10), "ok.yaml");
+  ASSERT_EQ(small.design->components.size(), 4u);
+  EXPECT_EQ(small.design->components[3].calls->read->size(), 10u);
+  EXPECT_EQ((*small.design->components[3].calls->read)[9].calls.size(), 10u);
+  // 2 KB of text standing for 40 × 100 × 100 = 400,000 calls (1.2M nodes): refused.
+  const std::string bomb = SharedScriptDesign(40, 100, 100);
+  EXPECT_LT(bomb.size(), 3000u);
+  const std::string error = ErrorOf(bomb);
+  EXPECT_NE(error.find("the document expands to more than 100000 YAML nodes"), std::string::npos)
+      << error;
+}
+
+TEST(SpecYamlLimits, BillionLaughsIsRefusedInWellUnderASecond) {
+  // Ten levels of nine aliases: 9^10 (3.5 billion) leaves from 400 bytes of text.
+  std::string yaml = "id: lol\nfunctional_requirements:\n  - &a0 [x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 9; ++i) {
+    const std::string prev = "*a" + std::to_string(i - 1);
+    yaml += "  - &a" + std::to_string(i) + " [" + prev;
+    for (int k = 1; k < 9; ++k) yaml += ", " + prev;
+    yaml += "]\n";
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const std::string error = ErrorOf(yaml);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NE(error.find("more than 100000 YAML nodes"), std::string::npos) << error;
+  EXPECT_LT(seconds, 1.0);  // about 10 ms; generous for sanitizers on a busy machine
+}
+
+TEST(SpecYamlLimits, AnAliasToItselfIsRefused) {
+  // The anchor is defined before its content, so the list contains itself.
+  const std::string error = ErrorOf("id: x\nfunctional_requirements: &a [x, *a]\n");
+  EXPECT_NE(error.find("nested deeper than 64 levels"), std::string::npos) << error;
+  EXPECT_NE(error.find("bad.yaml:2: field 'functional_requirements[1][1]"), std::string::npos)
+      << error;
+}
+
+TEST(SpecYamlLimits, TextOverTheSizeLimitIsRefusedBeforeParsing) {
+  const std::string valid = "id: x\n# ";
+  std::string at_limit = valid + std::string(kMaxYamlBytes - valid.size() - 1, 'x') + "\n";
+  ASSERT_EQ(at_limit.size(), kMaxYamlBytes);
+  EXPECT_EQ(ParseProblemYaml(at_limit, "ok.yaml").id, "x");
+  // One byte more, even of a comment, and the text is refused unparsed.
+  const std::string error = ErrorOf(at_limit + "#");
+  EXPECT_NE(error.find("bad.yaml: the file is 262145 bytes, over the limit of 262144 bytes"),
+            std::string::npos)
+      << error;
+}
+
+TEST(SpecYamlLimits, AFileOverTheSizeLimitIsRefusedWithoutReadingItAll) {
+  const auto path = std::filesystem::temp_directory_path() / "archload-spec-test-big.yaml";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "id: x\n";
+    const std::string line = "# " + std::string(1022, 'x') + "\n";
+    for (size_t i = 0; i < 4 * kMaxYamlBytes / line.size(); ++i) out << line;
+  }
+  try {
+    LoadProblemFile(path);
+    ADD_FAILURE() << "expected a SpecError";
+  } catch (const SpecError& e) {
+    EXPECT_EQ(e.file(), path.string());
+    EXPECT_NE(std::string(e.what()).find("over the limit of 262144 bytes"), std::string::npos)
+        << e.what();
+  }
+  std::filesystem::remove(path);
+}
 
 const char* kScripted = R"yaml(id: scripted
 design:

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <limits>
+
+#include "common/spec/spec_yaml.h"
 #include "controller/catalog/catalog.h"
+#include "controller/planner/limits.h"
 
 namespace archload::planner {
 namespace {
@@ -78,6 +83,140 @@ TEST(Planner, SizedDesignCarriesCountsAndHitRates) {
   EXPECT_EQ(app->count, 8);
 }
 
+// The SpecError MakePlan throws, or a failure.
+spec::SpecError PlanError(const spec::Problem& problem, const PlanOptions& options = {}) {
+  try {
+    MakePlan(problem, options);
+  } catch (const spec::SpecError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected a SpecError";
+  return spec::SpecError("", 0, "", "none");
+}
+
+spec::Problem Design(const std::string& head, const std::string& components) {
+  return spec::ParseProblemYaml(
+      head + "design:\n  components:\n    - {name: Users, type: client}\n" + components,
+      "limits.yaml");
+}
+
+// A need past INT_MAX once became a count of -2147483648; now the group is refused by name.
+TEST(PlannerLimits, AGroupOverTheLimitIsRefusedByName) {
+  const auto p = Design("id: tiny\nnfrs:\n  - {name: Request Rate, raw: \"1,000 req/s\"}\n",
+                        "    - {name: Slow, type: app, capacity_rps: 1e-9}\n"
+                        "  connections:\n    - {from: Users, to: Slow}\n");
+  const auto e = PlanError(p);
+  EXPECT_EQ(e.line(), 7);
+  EXPECT_EQ(e.field(), "design.components[1]");
+  EXPECT_NE(std::string(e.what()).find("group 'Slow' would need 1.2e+12 instances"),
+            std::string::npos)
+      << e.what();
+  EXPECT_NE(std::string(e.what()).find("over the limit of 1000000 instances per group"),
+            std::string::npos)
+      << e.what();
+  // At the largest rate the CLI accepts, the blog's app servers are over the limit too.
+  PlanOptions o;
+  o.rate_rps = kMaxRateRps;
+  EXPECT_NE(std::string(PlanError(Blog(), o).what()).find("group 'App Servers' would need"),
+            std::string::npos);
+}
+
+TEST(PlannerLimits, APlanOverTheLimitIsRefused) {
+  std::string components;
+  for (int i = 0; i < 11; ++i) {
+    components += "    - {name: A" + std::to_string(i) + ", type: app, count: 1000000}\n";
+  }
+  const auto e = PlanError(Design("id: big\n", components));
+  EXPECT_EQ(e.field(), "design");
+  EXPECT_NE(std::string(e.what()).find("the plan needs 11000001 instances in all, over the limit "
+                                       "of 10000000 per plan"),
+            std::string::npos)
+      << e.what();
+}
+
+TEST(PlannerLimits, AStatedCapacityNeedingTooMuchConcurrencyIsRefused) {
+  const auto e = PlanError(
+      Design("id: conc\n",
+             "    - {name: Big, type: app, capacity_rps: 1e12, service_time: {distribution: fixed, "
+             "mean_ms: 1000}}\n"));
+  EXPECT_EQ(e.line(), 5);
+  EXPECT_EQ(e.field(), "design.components[1]");
+  EXPECT_NE(std::string(e.what()).find("over the limit of 1000000"), std::string::npos) << e.what();
+}
+
+TEST(PlannerLimits, AHugePartitionCountIsRefused) {
+  const auto e = PlanError(Design("id: parts\nconstants:\n  partition_count: 1e300\n",
+                                  "    - {name: Events, type: stream}\n"));
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_EQ(e.field(), "constants.partition_count");
+}
+
+TEST(PlannerLimits, BadOptionsAreRefused) {
+  PlanOptions headroom;
+  headroom.headroom = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW(MakePlan(Blog(), headroom), std::invalid_argument);
+  PlanOptions scale;
+  scale.scale.divisor = std::numeric_limits<double>::infinity();
+  EXPECT_THROW(MakePlan(Blog(), scale), std::invalid_argument);
+}
+
+TEST(PlannerLimits, AutoScaleCountsInstancesPastIntMax) {
+  // 3000 groups of a million: 3e9 instances, which an int sum wrapped to a negative figure.
+  const std::vector<int> counts(3000, 1000000);
+  EXPECT_DOUBLE_EQ(AutoDivisor(1000, counts, {1e9, 1000000}), 5000);
+}
+
+// Erlang C costs O(concurrency); computed for every sampled hop, a concurrency of a million
+// (the most a file may state) made `plan` run for minutes. It takes milliseconds.
+TEST(PlannerLimits, TheLargestConcurrencyPlansQuickly) {
+  const auto p =
+      Design("id: wide\nnfrs:\n  - {name: Request Rate, raw: \"1,000 req/s\"}\n",
+             "    - {name: Wide, type: app, concurrency: 1000000, count: 1, capacity_rps: 1100}\n"
+             "  connections:\n    - {from: Users, to: Wide}\n");
+  const auto start = std::chrono::steady_clock::now();
+  const Plan plan = MakePlan(p, {});
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(plan.groups[1].profile.concurrency, 1000000);
+  EXPECT_TRUE(plan.latency.stable);
+  EXPECT_LT(seconds, 5.0);
+}
+
+TEST(Planner, ASizedDesignKeepsTheRateItWasSizedFor) {
+  PlanOptions o;
+  o.rate_rps = 3000;
+  o.latency_samples = 200;
+  const Plan plan = MakePlan(Blog(), o);
+  const spec::Problem sized = SizedProblem(Blog(), plan);
+  ASSERT_TRUE(sized.workload.rate_rps.has_value());
+  EXPECT_DOUBLE_EQ(*sized.workload.rate_rps, 3000);
+  const spec::Problem again = spec::ParseProblemYaml(spec::EmitProblemYaml(sized), "sized.yaml");
+  PlanOptions fast;
+  fast.latency_samples = 200;
+  const Plan replan = MakePlan(again, fast);
+  EXPECT_DOUBLE_EQ(replan.workload.rate_rps, 3000);
+  EXPECT_EQ(Group(replan, "app").count, 24);
+  EXPECT_NEAR(Group(replan, "app").utilization, Group(plan, "app").utilization, 1e-12);
+  // Sized for the problem's own rate, the file states none of its own.
+  EXPECT_FALSE(SizedProblem(Blog(), MakePlan(Blog(), fast)).workload.rate_rps.has_value());
+}
+
+// The largest group the planner sizes is the largest count a file may state: a design sized at
+// the limit is written and loads again (a count over it once made the written file unloadable).
+TEST(PlannerLimits, ADesignSizedAtTheGroupLimitLoadsAgain) {
+  PlanOptions o;
+  o.rate_rps = 125e6;  // × 1.2 / 150 req/s per app server: exactly 1,000,000
+  o.latency_samples = 200;
+  const Plan plan = MakePlan(Blog(), o);
+  EXPECT_EQ(Group(plan, "app").count, kMaxInstancesPerGroup);
+  const auto again =
+      spec::ParseProblemYaml(spec::EmitProblemYaml(SizedProblem(Blog(), plan)), "sized.yaml");
+  EXPECT_EQ(again.design->Find("App Servers")->count, kMaxInstancesPerGroup);
+  o.rate_rps = 126e6;
+  EXPECT_NE(std::string(PlanError(Blog(), o).what()).find("group 'App Servers' would need"),
+            std::string::npos);
+}
+
 TEST(Scale, ParsesForms) {
   EXPECT_DOUBLE_EQ(ParseScale("1/1000").divisor, 1000);
   EXPECT_DOUBLE_EQ(ParseScale("0.01").divisor, 100);
@@ -86,6 +225,10 @@ TEST(Scale, ParsesForms) {
   EXPECT_THROW(ParseScale("2"), std::invalid_argument);
   EXPECT_THROW(ParseScale("1/0"), std::invalid_argument);
   EXPECT_THROW(ParseScale("fast"), std::invalid_argument);
+  // A denormal fraction made the divisor infinite.
+  EXPECT_THROW(ParseScale("1e-310"), std::invalid_argument);
+  EXPECT_DOUBLE_EQ(ParseScale("1/1000000000000").divisor, kMaxScaleDivisor);
+  EXPECT_THROW(ParseScale("1/1e13"), std::invalid_argument);
 }
 
 TEST(Workload, FallsBackToConstantsThenDefault) {
