@@ -63,6 +63,8 @@ std::optional<size_t> Frame::Decode(const uint8_t* data, size_t size, Frame* out
   out->flags = data[6];
   if (data[7] > 2) return std::nullopt;
   out->status = static_cast<FrameStatus>(data[7]);
+  // One spelling per frame: a frame re-encodes to the bytes it came from (tests/fuzz/frame_fuzz).
+  if (data[8] > 1 || Get<uint16_t>(data + 14) != 0) return std::nullopt;
   out->hit = data[8] != 0;
   out->trace_len = trace_len;
   out->target_group = Get<uint16_t>(data + 10);

@@ -83,6 +83,30 @@ TEST(Frame, GarbageIsRejectedNotTrusted) {
   EXPECT_FALSE(Frame::Decode(reinterpret_cast<const uint8_t*>(huge.data()), huge.size(), &g));
 }
 
+// Found by tests/fuzz/frame_fuzz: the reserved header field and the hit byte took any value, so
+// a frame decoded from one spelling was forwarded re-encoded as another.
+TEST(Frame, AcceptsOneSpellingOnly) {
+  std::string bytes;
+  Sample().EncodeTo(bytes);
+  Frame g;
+  const auto decode = [&](const std::string& b) {
+    return Frame::Decode(reinterpret_cast<const uint8_t*>(b.data()), b.size(), &g);
+  };
+  ASSERT_TRUE(decode(bytes).has_value());
+  for (size_t reserved : {14, 15}) {
+    std::string bad = bytes;
+    bad[reserved] = static_cast<char>(0xCA);
+    EXPECT_FALSE(decode(bad).has_value()) << "reserved byte " << reserved;
+  }
+  std::string hit2 = bytes;
+  hit2[8] = 2;
+  EXPECT_FALSE(decode(hit2).has_value());
+  std::string again;
+  ASSERT_TRUE(decode(bytes).has_value());
+  g.EncodeTo(again);
+  EXPECT_EQ(again, bytes);
+}
+
 TEST(Frame, TraceStopsAtItsCapacity) {
   Frame f;
   for (int i = 0; i < 100; ++i) f.AddHop(1, 1, i * 1000);
