@@ -33,6 +33,8 @@ class Reader {
   void OnlyKeys(const YAML::Node& map, const std::string& field,
                 std::initializer_list<const char*> allowed) const {
     for (const auto& kv : map) {
+      // `? [a, b]: c` makes a list a key; as<std::string>() would throw past the SpecError net.
+      if (!kv.first.IsScalar()) Fail(kv.first, field, "expected a field name, not a list or map");
       const std::string key = kv.first.as<std::string>();
       bool ok = false;
       for (const char* a : allowed) ok = ok || key == a;

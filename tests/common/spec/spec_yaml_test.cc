@@ -195,6 +195,19 @@ TEST(SpecYaml, CallScriptErrorsNameTheField) {
       std::string::npos);
 }
 
+// Found by tests/fuzz/yaml_fuzz: a mapping or list as a key escaped the loader as yaml-cpp's
+// TypedBadConversion instead of a SpecError.
+TEST(SpecYaml, AListAsAKeyIsASpecError) {
+  for (const char* yaml : {"? [a, b]\n: 1\nid: x\n", "id: x\nworkload: {? {a: 1}: 2}\n"}) {
+    try {
+      ParseProblemYaml(yaml, "bad.yaml");
+      ADD_FAILURE() << "loaded: " << yaml;
+    } catch (const SpecError& e) {
+      EXPECT_NE(std::string(e.what()).find("expected a field name"), std::string::npos) << yaml;
+    }
+  }
+}
+
 TEST(SpecYaml, FormatNumberIsShortestRoundTrip) {
   EXPECT_EQ(FormatNumber(0.9), "0.9");
   EXPECT_EQ(FormatNumber(1000), "1000");
