@@ -6,6 +6,7 @@
 
 #include "common/spec/call_script_yaml.h"
 #include "common/spec/spec_yaml.h"
+#include "common/text/utf8.h"
 
 namespace archload::spec {
 namespace {
@@ -104,9 +105,31 @@ void EmitNfr(YAML::Emitter& out, const Nfr& n) {
   out << YAML::EndMap;
 }
 
+// A `|` block holds its text as written, without escapes, and yaml-cpp writes it unchecked: only
+// text that is valid UTF-8 of printable code points (and no other line break than \n), starting
+// with neither a blank nor a line break, reads back the same from one. Anything else is written
+// double-quoted, with escapes.
+bool LiteralBlockSafe(const std::string& value) {
+  // A first line that starts with a blank would need an indentation indicator.
+  if (value.empty() || value[0] == ' ' || value[0] == '\t' || value[0] == '\n') return false;
+  size_t pos = 0;
+  while (pos < value.size()) {
+    const auto cp = text::DecodeUtf8(value, pos);
+    if (!cp) return false;
+    const bool printable = *cp == '\n' || *cp == '\t' || (*cp >= 0x20 && *cp <= 0x7E) ||
+                           (*cp >= 0xA0 && *cp <= 0xD7FF && *cp != 0x2028 && *cp != 0x2029) ||
+                           (*cp >= 0xE000 && *cp <= 0xFFFD && *cp != 0xFEFF) ||
+                           (*cp >= 0x10000 && *cp <= 0x10FFFF);
+    if (!printable) return false;
+  }
+  return true;
+}
+
 void EmitText(YAML::Emitter& out, const char* key, const std::string& value) {
   out << YAML::Key << key << YAML::Value;
-  if (value.find('\n') != std::string::npos) {
+  if (value.find('\n') != std::string::npos && !LiteralBlockSafe(value)) {
+    out << YAML::DoubleQuoted << value;
+  } else if (value.find('\n') != std::string::npos) {
     out << YAML::Literal << value;
   } else {
     out << value;
@@ -213,7 +236,7 @@ std::string EmitProblemYaml(const Problem& p) {
     out << YAML::EndMap;
   }
   out << YAML::EndMap;
-  std::string text = out.c_str();
+  std::string text(out.c_str(), out.size());  // not up to the first NUL a text may hold
   text.push_back('\n');
   return text;
 }

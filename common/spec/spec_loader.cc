@@ -8,6 +8,7 @@
 #include "common/spec/call_script_yaml.h"
 #include "common/spec/nfr_parser.h"
 #include "common/spec/spec_yaml.h"
+#include "common/text/utf8.h"
 
 namespace archload::spec {
 namespace {
@@ -381,9 +382,11 @@ Problem ParseProblemYaml(const std::string& text, const std::string& source) {
     p.title = r.Str(root, "", "title", false);
     p.category = r.Str(root, "", "category", false);
     p.difficulty = r.Str(root, "", "difficulty", false);
-    p.summary = r.Str(root, "", "summary", false);
-    p.goal = r.Str(root, "", "goal", false);
-    p.description = r.Str(root, "", "description", false);
+    // Prose keeps no surrounding blank lines: the `|` block EmitProblemYaml writes for a
+    // multi-line text always reads back with one trailing newline, whatever the text had.
+    p.summary = text::Trim(r.Str(root, "", "summary", false));
+    p.goal = text::Trim(r.Str(root, "", "goal", false));
+    p.description = text::Trim(r.Str(root, "", "description", false));
     p.functional_requirements = r.StrList(root, "", "functional_requirements");
     p.available_components = r.StrList(root, "", "available_components");
     if (root["nfrs"].IsDefined() && !root["nfrs"].IsNull()) {
