@@ -1,5 +1,6 @@
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -360,6 +361,12 @@ Design ReadDesign(const Reader& r, const YAML::Node& node) {
 }  // namespace
 
 Problem ParseProblemYaml(const std::string& text, const std::string& source) {
+  // YAML is Unicode; yaml-cpp passes malformed bytes through, and the emitter cannot write them.
+  if (const auto bad = text::FirstInvalidUtf8(text)) {
+    const auto line = 1 + std::count(text.begin(), text.begin() + *bad, '\n');
+    throw SpecError(source, static_cast<int>(line), "",
+                    "not valid UTF-8 (byte " + std::to_string(*bad) + ")");
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);

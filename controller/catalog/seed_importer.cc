@@ -1,5 +1,6 @@
 #include "controller/catalog/seed_importer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -267,6 +268,12 @@ ImportResult ImportSeed(std::string_view seed_text, const std::string& source_na
     repaired = text::RepairMacRomanMojibake(seed_text);
     seed_text = repaired;
   } catch (const std::runtime_error&) {
+  }
+  // Text that is not UTF-8 cannot be written into YAML and read back the same.
+  if (const auto bad = text::FirstInvalidUtf8(seed_text)) {
+    const auto line = 1 + std::count(seed_text.begin(), seed_text.begin() + *bad, '\n');
+    throw std::runtime_error(source_name + ":" + std::to_string(line) + ": not valid UTF-8 (byte " +
+                             std::to_string(*bad) + ")");
   }
   const auto lines = SplitLines(seed_text);
   ImportResult result;

@@ -238,6 +238,19 @@ TEST(SpecYaml, ControlCharactersInProseRoundTrip) {
   EXPECT_EQ(EmitProblemYaml(again), once);
 }
 
+// Seen first in the importer (tests/fuzz/seed_fuzz): yaml-cpp loads malformed UTF-8 as it is,
+// and the emitter then writes replacement characters, so the file written back did not hold
+// what was loaded.
+TEST(SpecYaml, MalformedUtf8IsASpecErrorWithItsLine) {
+  try {
+    ParseProblemYaml("id: x\ntitle: ok\nsummary: caf\xC3\n", "bad.yaml");
+    FAIL();
+  } catch (const SpecError& e) {
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_NE(std::string(e.what()).find("not valid UTF-8"), std::string::npos);
+  }
+}
+
 TEST(SpecYaml, FormatNumberIsShortestRoundTrip) {
   EXPECT_EQ(FormatNumber(0.9), "0.9");
   EXPECT_EQ(FormatNumber(1000), "1000");

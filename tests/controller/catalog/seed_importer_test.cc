@@ -155,6 +155,20 @@ TEST(SeedImporter, DanglingConnectionNamesTheLine) {
   }
 }
 
+// Found by tests/fuzz/seed_fuzz: malformed UTF-8 was imported as it was, and the YAML written
+// for the problem read back different text.
+TEST(SeedImporter, MalformedUtf8NamesTheLine) {
+  std::string bad = kSeed;
+  bad.replace(bad.find("A blog"), 6, "A \xC3(log");
+  try {
+    ImportSeed(bad, "seed.md");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("seed.md:11: not valid UTF-8"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(DesignSynthesizer, LayersByRole) {
   std::vector<std::string> warnings;
   const auto d = SynthesizeDesign(
