@@ -2,15 +2,19 @@
 # Installs archload's dependencies on Debian 12 (idempotent, apt-based) and builds it.
 #   deploy/bootstrap.sh              install what is missing, build build/ (RelWithDebInfo)
 #   deploy/bootstrap.sh --sanitize   also build build-asan/ with AddressSanitizer + UBSan
+#   deploy/bootstrap.sh --fuzz       also build build-fuzz/: the libFuzzer targets (clang); the
+#                                    suite's fuzz_build test builds it too when it runs
 #   deploy/bootstrap.sh --deps-only  install only
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SANITIZE=0
+FUZZ=0
 BUILD=1
 for arg in "$@"; do
   case "$arg" in
     --sanitize) SANITIZE=1 ;;
+    --fuzz) FUZZ=1 ;;
     --deps-only) BUILD=0 ;;
     *) echo "bootstrap: unknown option '$arg'" >&2; exit 2 ;;
   esac
@@ -22,6 +26,7 @@ PACKAGES=(
   prometheus-cpp-dev libhiredis-dev librdkafka-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+  clang-14 libclang-rt-14-dev  # clang++-14 and its libFuzzer runtime: the fuzz tests (tests/fuzz)
   redis-server prometheus iproute2 openssl
 )
 
@@ -50,4 +55,7 @@ if ((SANITIZE)); then
   cmake -S "$ROOT" -B "$ROOT/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
     -DARCHLOAD_SANITIZE=ON >/dev/null
   cmake --build "$ROOT/build-asan" -j "$JOBS"
+fi
+if ((FUZZ)); then
+  ARCHLOAD_JOBS="$JOBS" "$ROOT/tests/fuzz/build.sh" "$ROOT/build-fuzz"
 fi

@@ -57,6 +57,14 @@ double PerSecondDivisor(std::string_view unit) {
   return 1;
 }
 
+// What the loader accepts for these values when it reads them back (spec_loader.cc, ReadNfr). A
+// value outside them is not a target anyone states ("P5 < 0s", "P9999.9", "0 req/sec", "0x
+// peak"); keeping it would make a problem that loads from its raw lines fail to load from the
+// file EmitProblemYaml writes for it.
+constexpr double kMaxLatencyMs = 1e12;
+constexpr double kMaxRatePerSecond = 1e18;
+constexpr double kMaxPeakMultiplier = 1e6;
+
 bool IsClauseDelimiter(char c) { return c == ',' || c == ';' || c == '(' || c == ')'; }
 
 // Text of the clause around [begin, end): back to the previous delimiter, forward to the next.
@@ -194,6 +202,7 @@ std::vector<LatencyTarget> ParseLatencyTargets(std::string_view line_in) {
       t.label.clear();  // "Request-response latency:" adds nothing
     }
     segment_end = end;
+    if (!(t.ms > 0 && t.ms <= kMaxLatencyMs && t.percentile >= 0 && t.percentile <= 100)) continue;
     out.push_back(std::move(t));
   }
   return out;
@@ -320,9 +329,13 @@ std::vector<RateValue> ParseRates(std::string_view line_in,
   if (peak_multiplier != nullptr) {
     std::smatch pm;
     if (std::regex_search(line, pm, kPeakFactor) || std::regex_search(line, pm, kPeakFactor2)) {
-      *peak_multiplier = std::strtod(pm[1].str().c_str(), nullptr);
+      const double factor = std::strtod(pm[1].str().c_str(), nullptr);
+      if (factor >= 1 && factor <= kMaxPeakMultiplier) *peak_multiplier = factor;
     }
   }
+  std::erase_if(out, [](const RateValue& r) {
+    return !(r.per_second > 0 && r.per_second <= kMaxRatePerSecond);
+  });
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "common/spec/call_script_yaml.h"
 #include "common/spec/nfr_parser.h"
 #include "common/spec/spec_yaml.h"
+#include "common/text/utf8.h"
 
 namespace archload::spec {
 namespace {
@@ -246,7 +247,7 @@ std::string EmitProblemYaml(const Problem& p) {
     out << YAML::EndMap;
   }
   out << YAML::EndMap;
-  std::string text = out.c_str();
+  std::string text(out.c_str(), out.size());  // not up to the first NUL a text may hold
   text.push_back('\n');
   return text;
 }

@@ -1,5 +1,6 @@
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -36,6 +37,8 @@ class Reader {
   void OnlyKeys(const YAML::Node& map, const std::string& field,
                 std::initializer_list<const char*> allowed) const {
     for (const auto& kv : map) {
+      // `? [a, b]: c` makes a list a key; as<std::string>() would throw past the SpecError net.
+      if (!kv.first.IsScalar()) Fail(kv.first, field, "expected a field name, not a list or map");
       const std::string key = kv.first.as<std::string>();
       bool ok = false;
       for (const char* a : allowed) ok = ok || key == a;
@@ -497,9 +500,11 @@ Problem ParseProblemYaml(const std::string& text, const std::string& source) {
     p.title = r.Str(root, "", "title", false);
     p.category = r.Str(root, "", "category", false);
     p.difficulty = r.Str(root, "", "difficulty", false);
-    p.summary = r.Str(root, "", "summary", false);
-    p.goal = r.Str(root, "", "goal", false);
-    p.description = r.Str(root, "", "description", false);
+    // Prose keeps no surrounding blank lines: the `|` block EmitProblemYaml writes for a
+    // multi-line text always reads back with one trailing newline, whatever the text had.
+    p.summary = text::Trim(r.Str(root, "", "summary", false));
+    p.goal = text::Trim(r.Str(root, "", "goal", false));
+    p.description = text::Trim(r.Str(root, "", "description", false));
     p.functional_requirements = r.StrList(root, "", "functional_requirements");
     p.available_components = r.StrList(root, "", "available_components");
     if (root["nfrs"].IsDefined() && !root["nfrs"].IsNull()) {

@@ -28,8 +28,22 @@ std::optional<char32_t> DecodeUtf8(std::string_view text, size_t& pos) {
     if ((c & 0xC0) != 0x80) return std::nullopt;
     cp = (cp << 6) | (c & 0x3F);
   }
+  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
+  static constexpr char32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
+  if (cp < kMinForLength[extra] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    return std::nullopt;
+  }
   pos += extra + 1;
   return cp;
+}
+
+std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t at = pos;
+    if (!DecodeUtf8(text, pos)) return at;
+  }
+  return std::nullopt;
 }
 
 void AppendUtf8(std::string& out, char32_t cp) {

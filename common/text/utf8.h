@@ -7,8 +7,12 @@
 
 namespace archload::text {
 
-// Decodes one code point at text[pos]; advances pos. Returns nullopt on malformed UTF-8.
+// Decodes one code point at text[pos]; advances pos. Returns nullopt on malformed UTF-8
+// (including overlong forms, surrogates and code points past U+10FFFF).
 std::optional<char32_t> DecodeUtf8(std::string_view text, size_t& pos);
+
+// The byte offset of the first malformed sequence; nullopt when all of `text` is UTF-8.
+std::optional<size_t> FirstInvalidUtf8(std::string_view text);
 
 void AppendUtf8(std::string& out, char32_t cp);
 

@@ -1,5 +1,6 @@
 #include "controller/catalog/seed_importer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -152,9 +153,19 @@ std::vector<spec::Tier> ParseTiers(const ProblemText& p) {
     } else if (StartsWith(check, "Parameter range check:")) {
       c.kind = spec::CheckKind::kParamRange;
       c.param = text::Trim(check.substr(22));
+      if (c.param.find('.') == std::string::npos) {
+        p.Fail(l.number, "parameter range check '" + c.param + "' is not <type>.<parameter>");
+      }
     } else if (std::regex_match(check, m, kMin)) {
       c.kind = spec::CheckKind::kMinCount;
-      c.min_count = std::stoi(m[1].str());
+      // The loader's bound; std::stoi would throw std::out_of_range past INT_MAX.
+      constexpr int kMaxMinCount = 1000000;
+      std::string digits = m[1].str();
+      digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size() - 1));
+      if (digits.size() > 7 || std::stoi(digits) > kMaxMinCount) {
+        p.Fail(l.number, "minimum count " + digits + " is above " + std::to_string(kMaxMinCount));
+      }
+      c.min_count = std::stoi(digits);
       c.type = m[2].str();
     } else {
       p.Fail(l.number, "unrecognised tier check '" + check + "'");
@@ -172,12 +183,14 @@ std::optional<spec::Design> ParseReference(const ProblemText& p,
   enum { kNone, kComponents, kConnections } block = kNone;
   spec::Design d;
   bool any = false;
+  int components_line = 0;
   std::set<std::string> unknown;
   for (const auto& l : lines) {
     const std::string t = text::Trim(l.text);
     if (t == "**Components:**") {
       block = kComponents;
       any = true;
+      components_line = l.number;
       continue;
     }
     if (t == "**Connections:**") {
@@ -194,6 +207,9 @@ std::optional<spec::Design> ParseReference(const ProblemText& p,
       spec::Component c;
       c.name = text::Trim(m[1].str());
       c.type = m[2].str();
+      if (d.Find(c.name) != nullptr) {
+        p.Fail(l.number, "duplicate component name '" + c.name + "'");
+      }
       const auto lookup = spec::RoleForType(c.type);
       c.role = lookup.role;
       if (!lookup.known) unknown.insert(c.type);
@@ -216,6 +232,8 @@ std::optional<spec::Design> ParseReference(const ProblemText& p,
     warnings->push_back("unknown component type '" + u + "' runs as a service");
   }
   if (!any) return std::nullopt;
+  // The loader refuses a design without components: say so here, where the seed's line is known.
+  if (d.components.empty()) p.Fail(components_line, "the reference solution lists no components");
   return d;
 }
 
@@ -227,7 +245,16 @@ spec::Problem ParseProblem(const ProblemText& p, std::vector<std::string>* warni
   if (std::regex_match(header, m, kHeader)) out.title = text::StripDecorations(m[1].str());
   out.id = p.Field("ID");
   if (out.id.empty()) p.Fail(p.Header().number, "problem has no **ID:** line");
+  // Both name a file or directory of the catalog WriteCatalog writes (and the loader holds ids
+  // to the same rule).
+  if (out.id.find_first_of(std::string("/\\ \t\0", 5)) != std::string::npos) {
+    p.Fail(p.Header().number, "problem id '" + out.id + "' holds a space or a slash");
+  }
   out.category = p.Field("Category");
+  if (out.category == "." || out.category == ".." ||
+      out.category.find_first_of(std::string("/\\\0", 3)) != std::string::npos) {
+    p.Fail(p.Header().number, "category '" + out.category + "' is not a directory name");
+  }
   out.difficulty = p.Field("Difficulty");
   out.summary = p.SectionText("Summary");
   out.goal = p.SectionText("Goal");
@@ -270,6 +297,12 @@ ImportResult ImportSeed(std::string_view seed_text, const std::string& source_na
     repaired = text::RepairMacRomanMojibake(seed_text);
     seed_text = repaired;
   } catch (const std::runtime_error&) {
+  }
+  // Text that is not UTF-8 cannot be written into YAML and read back the same.
+  if (const auto bad = text::FirstInvalidUtf8(seed_text)) {
+    const auto line = 1 + std::count(seed_text.begin(), seed_text.begin() + *bad, '\n');
+    throw std::runtime_error(source_name + ":" + std::to_string(line) + ": not valid UTF-8 (byte " +
+                             std::to_string(*bad) + ")");
   }
   const auto lines = SplitLines(seed_text);
   ImportResult result;

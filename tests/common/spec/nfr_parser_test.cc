@@ -232,6 +232,23 @@ TEST(NfrParser, ClassifiesByName) {
   EXPECT_EQ(ParseNfr("Dataset Size", "1TB").kind, NfrKind::kOther);
 }
 
+// Found by tests/fuzz/nfr_fuzz: these values loaded from a raw line, but the loader refuses them
+// when it reads them back from the file EmitProblemYaml writes, so they are not targets at all.
+TEST(NfrParser, KeepsOnlyValuesTheLoaderAccepts) {
+  EXPECT_TRUE(ParseLatencyTargets("P5 < 0s").empty());
+  EXPECT_TRUE(ParseLatencyTargets("P9999.9 < 5ms").empty());
+  const auto kept = ParseLatencyTargets("P99 < 0ms, P95 < 20ms");
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_DOUBLE_EQ(kept[0].ms, 20);
+  EXPECT_TRUE(Rates("0 req/sec").empty());
+  EXPECT_TRUE(Rates(std::string(400, '9') + " req/sec").empty());  // strtod: infinity
+  std::optional<double> peak;
+  EXPECT_EQ(Rates("100 req/sec, peak 0.5x normal", &peak).size(), 1u);
+  EXPECT_FALSE(peak.has_value());
+  Rates("100 req/sec, peak 3x normal", &peak);
+  EXPECT_EQ(peak, 3);
+}
+
 TEST(ScaledNumber, Forms) {
   EXPECT_DOUBLE_EQ(*ParseScaledNumber("1,000"), 1000);
   EXPECT_DOUBLE_EQ(*ParseScaledNumber("10k"), 10000);

@@ -373,6 +373,62 @@ TEST(SpecYaml, CallScriptErrorsNameTheField) {
       std::string::npos);
 }
 
+// Found by tests/fuzz/yaml_fuzz: a mapping or list as a key escaped the loader as yaml-cpp's
+// TypedBadConversion instead of a SpecError.
+TEST(SpecYaml, AListAsAKeyIsASpecError) {
+  for (const char* yaml : {"? [a, b]\n: 1\nid: x\n", "id: x\nworkload: {? {a: 1}: 2}\n"}) {
+    try {
+      ParseProblemYaml(yaml, "bad.yaml");
+      ADD_FAILURE() << "loaded: " << yaml;
+    } catch (const SpecError& e) {
+      EXPECT_NE(std::string(e.what()).find("expected a field name"), std::string::npos) << yaml;
+    }
+  }
+}
+
+// Found by tests/fuzz/yaml_fuzz and seed_fuzz: a `|` block reads back with one trailing newline
+// whatever the text had, so prose is trimmed on load and a reload changes nothing.
+TEST(SpecYaml, ProseRoundTripsWithoutItsOuterBlankLines) {
+  const Problem p =
+      ParseProblemYaml("id: x\ngoal: \"g1\\ng2\"\nsummary: |\n  s1\n  s2\n\n\n", "x.yaml");
+  EXPECT_EQ(p.goal, "g1\ng2");
+  EXPECT_EQ(p.summary, "s1\ns2");
+  const std::string once = EmitProblemYaml(p);
+  const Problem again = ParseProblemYaml(once, "again.yaml");
+  EXPECT_EQ(again.goal, p.goal);
+  EXPECT_EQ(again.summary, p.summary);
+  EXPECT_EQ(EmitProblemYaml(again), once);
+}
+
+// Found by tests/fuzz/seed_fuzz: text holding control characters was written raw into a `|`
+// block (which YAML cannot hold), and a NUL cut the emitted file short.
+TEST(SpecYaml, ControlCharactersInProseRoundTrip) {
+  Problem p;
+  p.id = "x";
+  static constexpr char kDescription[] = "tab\there\nback\bspace, nul\0, cr\r, del\x7f\nend";
+  p.description = std::string(kDescription, sizeof kDescription - 1);
+  p.summary = "line one\n  indented second line";
+  const std::string once = EmitProblemYaml(p);
+  EXPECT_NE(once.find("tiers:"), std::string::npos) << "the file was cut short";
+  const Problem again = ParseProblemYaml(once, "again.yaml");
+  EXPECT_EQ(again.description, p.description);
+  EXPECT_EQ(again.summary, p.summary);
+  EXPECT_EQ(EmitProblemYaml(again), once);
+}
+
+// Seen first in the importer (tests/fuzz/seed_fuzz): yaml-cpp loads malformed UTF-8 as it is,
+// and the emitter then writes replacement characters, so the file written back did not hold
+// what was loaded.
+TEST(SpecYaml, MalformedUtf8IsASpecErrorWithItsLine) {
+  try {
+    ParseProblemYaml("id: x\ntitle: ok\nsummary: caf\xC3\n", "bad.yaml");
+    FAIL();
+  } catch (const SpecError& e) {
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_NE(std::string(e.what()).find("not valid UTF-8"), std::string::npos);
+  }
+}
+
 TEST(SpecYaml, FormatNumberIsShortestRoundTrip) {
   EXPECT_EQ(FormatNumber(0.9), "0.9");
   EXPECT_EQ(FormatNumber(1000), "1000");

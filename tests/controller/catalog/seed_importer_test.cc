@@ -155,6 +155,65 @@ TEST(SeedImporter, DanglingConnectionNamesTheLine) {
   }
 }
 
+// Found by tests/fuzz/seed_fuzz: malformed UTF-8 was imported as it was, and the YAML written
+// for the problem read back different text.
+TEST(SeedImporter, MalformedUtf8NamesTheLine) {
+  std::string bad = kSeed;
+  bad.replace(bad.find("A blog"), 6, "A \xC3(log");
+  try {
+    ImportSeed(bad, "seed.md");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("seed.md:11: not valid UTF-8"), std::string::npos)
+        << e.what();
+  }
+}
+
+std::string ImportError(const std::string& seed) {
+  try {
+    ImportSeed(seed, "seed.md");
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "imported";
+}
+
+// Found by tests/fuzz/seed_fuzz: each imported, but the YAML written for it does not load (a
+// duplicate name, an id with a space) or is written outside the catalog (a category "..").
+TEST(SeedImporter, RefusesWhatTheCatalogCannotHold) {
+  std::string dup = kSeed;
+  dup.replace(dup.find("- DB (db_primary)"), 17, "- ALB (API) (db_primary)");
+  EXPECT_NE(ImportError(dup).find("duplicate component name 'ALB (API)'"), std::string::npos)
+      << ImportError(dup);
+  std::string id = kSeed;
+  id.replace(id.find("tiny-blog"), 9, "tiny blog");
+  EXPECT_NE(ImportError(id).find("seed.md:3: problem id 'tiny blog'"), std::string::npos)
+      << ImportError(id);
+  std::string empty = kSeed;
+  const size_t from = empty.find("- Readers (redirect_client)");
+  empty.erase(from, empty.find("**Connections:**") - from);
+  empty.erase(empty.find("- Readers →"), empty.find("## A heading") - empty.find("- Readers →"));
+  EXPECT_NE(ImportError(empty).find("seed.md:48: the reference solution lists no components"),
+            std::string::npos)
+      << ImportError(empty);
+  std::string param = kSeed;
+  param.replace(param.find("cache.hit_rate"), 14, "hit_rate");
+  EXPECT_NE(ImportError(param).find("seed.md:44: parameter range check 'hit_rate'"),
+            std::string::npos)
+      << ImportError(param);
+  for (const char* count : {"1000001", "99999999999999999999"}) {  // stoi threw out_of_range
+    std::string many = kSeed;
+    many.replace(many.find("Minimum 7"), 9, std::string("Minimum ") + count);
+    EXPECT_NE(ImportError(many).find("seed.md:42: minimum count"), std::string::npos)
+        << ImportError(many);
+  }
+  for (const char* category : {"..", "a/b", "..\\x"}) {
+    std::string bad = kSeed;
+    bad.replace(bad.find("**Category:** tutorial"), 22, std::string("**Category:** ") + category);
+    EXPECT_NE(ImportError(bad).find("is not a directory name"), std::string::npos) << category;
+  }
+}
+
 TEST(DesignSynthesizer, LayersByRole) {
   std::vector<std::string> warnings;
   const auto d = SynthesizeDesign(
