@@ -52,6 +52,12 @@ class PeerPool {
   // Requests sent and not yet answered per instance (for least-outstanding balancing).
   int Outstanding(int group, int instance) const;
   size_t InFlight() const { return pending_.size(); }
+  // Connections to peer agents that are open (for the metrics).
+  size_t Connections() const {
+    size_t n = 0;
+    for (const auto& p : peers_) n += p.conn ? 1 : 0;
+    return n;
+  }
 
   // Fails every pending request and closes every connection.
   void Shutdown();

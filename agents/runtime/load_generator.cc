@@ -91,6 +91,7 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
         const auto latency =
             static_cast<uint64_t>(std::max<int64_t>(0, Fleet::NowNs() - intended_ns));
         (read ? cc.read_ns : cc.write_ns).Record(latency);
+        (read ? cc.read_under : cc.write_under).Record(latency);
       });
   task->Run();
 }
