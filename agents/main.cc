@@ -59,6 +59,10 @@ int main(int argc, char** argv) {
   app.add_option("--allow-peers", o.allow_peers,
                  "addresses this agent may send load to: loopback, IPs, CIDR networks, "
                  "comma-separated");
+  app.add_option("--metrics-port", o.metrics_port,
+                 "Prometheus /metrics port on --listen-host (0: any free port, reported to the "
+                 "controller; -1: none)")
+      ->check(CLI::Range(-1, 65535));
   CLI11_PARSE(app, argc, argv);
   try {
     o.token = ReadToken(token_file);

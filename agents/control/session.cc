@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "agents/metrics/agent_metrics.h"
 #include "agents/runtime/agent_runtime.h"
 #include "archload/v1/control.grpc.pb.h"
 #include "common/version/version.h"
@@ -20,18 +21,24 @@ namespace {
 
 using Stream = grpc::ClientReaderWriter<v1::AgentMessage, v1::ControllerMessage>;
 
-// Serialises writes: the stats thread and the session thread both write to the stream.
+// Serialises writes: the stats thread, the session thread and the metrics server (first scrape)
+// all write to the stream. Closed before the stream finishes: nothing may write after that.
 class Writer {
  public:
   explicit Writer(Stream* s) : stream_(s) {}
   bool Write(const v1::AgentMessage& m) {
     std::lock_guard<std::mutex> lock(mu_);
-    return stream_->Write(m);
+    return !closed_ && stream_->Write(m);
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
   }
 
  private:
   std::mutex mu_;
   Stream* stream_;
+  bool closed_ = false;
 };
 
 class SessionLog {
@@ -55,6 +62,20 @@ void SayGoodbye(Writer& writer, const std::string& reason) {
   v1::AgentMessage bye;
   bye.mutable_goodbye()->set_reason(reason);
   writer.Write(bye);
+}
+
+// The agent's /metrics when the run asks for it (null otherwise); the first scrape is reported
+// to the controller, which may hold the load until every target has been scraped once.
+std::unique_ptr<metrics::AgentMetrics> ServeMetrics(AgentRuntime& runtime,
+                                                    const v1::Assignment& assignment,
+                                                    const SessionOptions& o, Writer& writer) {
+  if (!assignment.metrics().enabled() || o.metrics_port < 0) return nullptr;
+  return std::make_unique<metrics::AgentMetrics>(runtime, assignment, o.agent_id, o.listen_host,
+                                                 o.metrics_port, [&writer] {
+                                                   v1::AgentMessage scraped;
+                                                   scraped.mutable_metrics_scraped();
+                                                   writer.Write(scraped);
+                                                 });
 }
 
 }  // namespace
@@ -96,8 +117,11 @@ int RunSession(const SessionOptions& o) {
   AgentRuntime runtime(o.listen_host, o.seed, peers, "archload-agent " + o.agent_id);
   const v1::Assignment assignment = msg.assignment();
   v1::AgentMessage ready;
+  std::unique_ptr<metrics::AgentMetrics> metrics;  // reads runtime, so it goes first
   try {
     *ready.mutable_ready() = runtime.Configure(assignment);
+    metrics = ServeMetrics(runtime, assignment, o, writer);
+    if (metrics) ready.mutable_ready()->set_metrics_port(metrics->port());
   } catch (const std::exception& e) {
     // Refuse the run before any load, and tell the controller why.
     log(std::string("cannot host the assignment: ") + e.what());
@@ -166,16 +190,21 @@ int RunSession(const SessionOptions& o) {
       // Keep serving until the controller ends the run: other agents may still call us.
     }
   }
+  if (metrics) metrics->Detach();  // the runtime stops below: serve what was read last
   if (code != 0) {
     // The lease is lost: stop every generator first, then find out why.
     runtime.Shutdown();
     end_stats();
+    writer.Close();
     log("controller gone, load stopped (" + EndReason(*stream) + ")");
     return code;
   }
   runtime.Shutdown();
+  writer.Close();
   stream->WritesDone();
   stream->Finish();
+  // Nothing lost at the end: the final figures stay up until a scrape has taken them.
+  if (metrics) metrics->Linger();
   return 0;
 }
 

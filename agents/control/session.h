@@ -11,6 +11,9 @@ struct SessionOptions {
   uint64_t seed = 1;
   std::string token;                     // presented on every control call
   std::string allow_peers = "loopback";  // where this agent may send load (AddressPolicy)
+  // Prometheus /metrics on listen_host: 0 any free port (reported in Ready), -1 none. Served
+  // only when the assignment asks for metrics.
+  int metrics_port = 0;
 };
 
 // The largest control-plane message either side accepts. An assignment or start message for
