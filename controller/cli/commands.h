@@ -54,6 +54,12 @@ struct RunCliOptions {
   bool quiet = false;
   double service_time_scale = 1;
   int timer_spin_us = 50;
+  // Prometheus: the controller's /metrics port (0: any), none at all, file_sd targets, and how
+  // long the final figures stay up for a last scrape.
+  int metrics_port = 0;
+  bool no_metrics = false;
+  std::string prometheus_sd;
+  std::string linger = "2s";
 };
 int RunRun(const GlobalOptions& g, const RunCliOptions& o);
 

@@ -82,6 +82,16 @@ int main(int argc, char** argv) {
   prun->add_option("--timer-spin-us", run.timer_spin_us,
                    "agents spin when a timer is due within this many µs (0: always sleep)")
       ->check(CLI::Range(0, 10000));
+  prun->add_option("--metrics-port", run.metrics_port,
+                   "the controller's Prometheus /metrics port (0: any free port)")
+      ->check(CLI::Range(0, 65535));
+  prun->add_flag("--no-metrics", run.no_metrics,
+                 "serve no Prometheus metrics (controller, agents)");
+  prun->add_option("--prometheus-sd", run.prometheus_sd,
+                   "write this run's Prometheus file_sd targets to DIR/<run-id>.json");
+  prun->add_option("--linger", run.linger,
+                   "after the run, serve the final figures until scraped once or this passes "
+                   "(default 2s: two scrape intervals)");
   prun->callback([&] { code = RunRun(g, run); });
 
   try {

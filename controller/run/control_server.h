@@ -39,6 +39,7 @@ struct AgentState {
   std::string goodbye;                                 // the reason it gave, if it said goodbye
   std::chrono::steady_clock::time_point last_heard{};  // any message
   int stats_received = 0;
+  bool metrics_scraped = false;  // Prometheus has scraped its /metrics (Ready names the port)
 };
 
 struct ControlAuth {

@@ -170,7 +170,8 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   for (int i = 0; i < agents; ++i) {
     v1::ControllerMessage m;
     auto* a = m.mutable_assignment();
-    a->set_run_id(problem.id);
+    a->set_run_id(o.run_id.empty() ? problem.id : o.run_id);
+    *a->mutable_metrics() = o.metrics;
     for (const auto& g : spec.groups) *a->add_groups() = g;
     for (auto& h : HostedBy(spec, i)) *a->add_hosted() = std::move(h);
     *a->mutable_workload() = spec.workload;
@@ -214,6 +215,10 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   CheckSize(start, "the start message");
   const double startup_s = Seconds(Clock::now() - launched);
   progress << FleetLine(fleet.address(), server.Snapshot()) << "\n";
+  if (o.observer) {
+    o.observer->OnReady(spec, server.Snapshot());
+    fleet.Wait([&](const auto& a) { return o.observer->ReadyForLoad(a); }, o.observer->HoldLimit());
+  }
   server.SendAll(start);
 
   const auto t0 = Clock::now() + milliseconds(200);
@@ -236,6 +241,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
       lost_reason = fleet.Missing([](const AgentState& s) { return s.connected; });
       break;
     }
+    if (o.observer && now > t0) o.observer->OnTick(Seconds(now - t0), snap);
     if (o.progress && now >= next_progress) {
       meter.Line(std::min(Seconds(now - t0), total), snap);
       next_progress += milliseconds(1000);
@@ -271,11 +277,13 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
       },
       milliseconds(5000));
   auto agents_state = server.Snapshot();
+  if (o.observer) o.observer->OnCollected(measured_s, agents_state);
   const double wall_s = Seconds(Clock::now() - launched);
   const double controller_cpu_s = sys::ProcessCpuNs() / 1e9 - cpu_at_launch;
   const uint64_t refused = server.refused();
   server.Shutdown();
-  fleet.launcher().Stop(3000);
+  // Agents that were scraped linger until Prometheus has their final figures.
+  fleet.launcher().Stop(3000 + static_cast<int>(o.metrics.linger_s() * 1000));
 
   RunResult result = MergeResults(spec, agents_state, measured_s);
   result.problem = problem.id;

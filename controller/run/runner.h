@@ -6,6 +6,7 @@
 
 #include "common/spec/problem.h"
 #include "controller/planner/planner.h"
+#include "controller/run/run_observer.h"
 #include "controller/run/run_result.h"
 #include "controller/run/run_spec.h"
 
@@ -20,6 +21,9 @@ struct RunnerOptions {
   // Set (to the signal number) when the user asks to stop: the load stops, what the agents
   // measured is collected, and the result comes back marked incomplete. Null: never.
   const std::atomic<int>* interrupt = nullptr;
+  std::string run_id;               // empty: the problem's id
+  v1::MetricsConfig metrics;        // what the agents expose to Prometheus
+  RunObserver* observer = nullptr;  // told how the run goes (the metrics); may be null
 };
 
 // Plans the problem, launches agents, drives the load and returns what was measured, judged.
