@@ -6,6 +6,7 @@
 // figures, frozen, so the last scrape equals the run report. docs/metrics.md lists the series.
 
 #include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
 
 #include <chrono>
 #include <mutex>

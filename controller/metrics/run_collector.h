@@ -5,6 +5,7 @@
 // RunMetrics hands it a new RunFigures as the run goes; a scrape converts the latest.
 
 #include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
 
 #include <mutex>
 #include <string>
