@@ -234,7 +234,9 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
     const auto now = Clock::now();
     const auto snap = server.Snapshot();
     std::vector<double> heard;
-    for (const auto& a : snap) heard.push_back(Seconds(a.last_heard - t0));
+    // Agents say nothing between Ready and Start (a hold for Prometheus can take seconds):
+    // silence counts from the load's start.
+    for (const auto& a : snap) heard.push_back(Seconds(std::max(a.last_heard, t0) - t0));
     if (now > t0) stalls.Observe(Seconds(now - t0), heard);
     if (o.interrupt && (signal = o.interrupt->load()) != 0) break;
     if (!AllConnected(snap, agents)) {
