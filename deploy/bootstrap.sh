@@ -19,7 +19,7 @@ done
 PACKAGES=(
   cmake ninja-build g++ pkg-config git
   libasio-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libssl-dev
-  prometheus-cpp-dev libhiredis-dev librdkafka-dev
+  prometheus-cpp-dev libcivetweb-dev libhiredis-dev librdkafka-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   redis-server prometheus

@@ -5,6 +5,7 @@
 
 #include <prometheus/collectable.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,5 +35,12 @@ class Endpoint {
   std::shared_ptr<prometheus::Collectable> source_;
   std::unique_ptr<prometheus::Exposer> exposer_;
 };
+
+// For a collectable's Collect(): runs `done` once the response Collect is building has been sent
+// in full (civetweb's end_request, on the same server thread), which is when Prometheus has the
+// figures; "the final figures were scraped" must not be said any earlier, or the process may
+// exit before the last scrape is answered. Outside an endpoint's request (tests calling Collect
+// directly) `done` runs at once.
+void WhenAnswered(std::function<void()> done);
 
 }  // namespace archload::metrics

@@ -1,5 +1,6 @@
 #include "controller/metrics/run_collector.h"
 
+#include "common/metrics/endpoint.h"
 #include "common/metrics/families.h"
 #include "common/version/version.h"
 
@@ -18,11 +19,17 @@ void AddQuantiles(Families& f, const std::string& name, const std::string& help,
   }
 }
 
-void AddRun(Families& f, const RunFigures& r) {
-  f.Gauge(
-      "archload_run_info", "The run: 1, with its scale, profile, arrivals and version.",
-      {{"scale", r.scale}, {"profile", r.profile}, {"arrivals", r.arrivals}, {"version", kVersion}},
-      1);
+void AddRun(Families& f, const std::string& run_id, const std::string& problem,
+            const RunFigures& r) {
+  f.Gauge("archload_run_info",
+          "The run: 1, with its id, problem, scale, profile, arrivals and version as labels.",
+          {{"run", run_id},
+           {"problem", problem},
+           {"scale", r.scale},
+           {"profile", r.profile},
+           {"arrivals", r.arrivals},
+           {"version", kVersion}},
+          1);
   for (const char* s : {"starting", "running", "draining", "ended"}) {
     f.Gauge("archload_run_state",
             "1 for the run's state: starting (agents coming up), running (load on), draining "
@@ -194,8 +201,10 @@ void AddAgents(Families& f, const RunFigures& r) {
 std::vector<prometheus::MetricFamily> RunFamilies(const std::string& run_id,
                                                   const std::string& problem,
                                                   const RunFigures& figures) {
-  Families f({{"run", run_id}, {"problem", problem}});
-  AddRun(f, figures);
+  // run and problem come with the target (the run's file_sd labels), as on the agents; the info
+  // series names them for whoever reads the exposition by hand.
+  Families f({});
+  AddRun(f, run_id, problem, figures);
   AddNfrs(f, figures);
   AddGroups(f, figures);
   AddAgents(f, figures);
@@ -220,7 +229,7 @@ std::vector<prometheus::MetricFamily> RunCollector::Collect() const {
     final = final_;
   }
   auto families = RunFamilies(run_, problem_, figures);
-  ledger_.Answered(final);
+  WhenAnswered([this, final] { ledger_.Answered(final); });
   return families;
 }
 
