@@ -31,6 +31,15 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 say() { echo "observability: $*" >&2; }
+# GET over bash's /dev/tcp: true on HTTP 200 (no curl needed).
+http_ok() {  # host port path
+  { exec 3<>"/dev/tcp/$1/$2"; } 2>/dev/null || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$3" "$1" >&3
+  local status=""
+  read -r _ status _ <&3 || true
+  exec 3>&-
+  [[ $status == 200 ]]
+}
 alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 mkdir -p "$STATE" "$SD"
@@ -59,7 +68,7 @@ else
     --web.listen-address="127.0.0.1:$PORT" >"$STATE/prometheus.log" 2>&1 &
   echo $! >"$STATE/prometheus.pid"
   for _ in $(seq 150); do
-    curl -sf "http://127.0.0.1:$PORT/-/ready" >/dev/null 2>&1 && break
+    http_ok 127.0.0.1 "$PORT" /-/ready && break
     alive "$STATE/prometheus.pid" || { say "Prometheus failed to start:"; tail -5 "$STATE/prometheus.log" >&2; exit 1; }
     sleep 0.2
   done
