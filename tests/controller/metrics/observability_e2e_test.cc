@@ -318,6 +318,22 @@ TEST_F(ObservabilityE2e, PromtoolAcceptsEveryExposition) {
   }
 }
 
+TEST_F(ObservabilityE2e, EveryExposedMetricIsDocumented) {
+  const std::string doc = Slurp(kSource + "/docs/metrics.md");
+  std::set<std::string> names;
+  for (const auto& [target, text] : s->expositions) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("# TYPE ", 0) == 0) names.insert(line.substr(7, line.find(' ', 7) - 7));
+    }
+  }
+  EXPECT_GT(names.size(), 50u);
+  for (const auto& name : names) {
+    EXPECT_NE(doc.find("`" + name + "`"), std::string::npos)
+        << name << " is not in docs/metrics.md";
+  }
+}
+
 TEST_F(ObservabilityE2e, LastScrapedCountersEqualTheReportAndIncreaseIsWithinOnePercent) {
   const uint64_t ok = s->report["requests"]["ok"];
   ASSERT_GT(ok, 10000u);
