@@ -273,7 +273,9 @@ TEST_F(ObservabilityE2e, EveryQueryOfEveryDashboardPanelReturnsData) {
     EXPECT_GE(d["schemaVersion"].get<int>(), 36) << path;
     std::set<std::string> variables;
     for (const auto& v : d["templating"]["list"]) variables.insert(v["name"]);
-    for (const char* v : {"datasource", "run", "problem"}) EXPECT_TRUE(variables.count(v)) << path;
+    for (const char* v : {"datasource", "run", "problem", "component"}) {
+      EXPECT_TRUE(variables.count(v)) << path << " lacks the variable " << v;
+    }
     for (const auto& panel : d["panels"]) {
       EXPECT_EQ(panel["datasource"]["uid"], "${datasource}") << panel["title"];
       ASSERT_FALSE(panel["targets"].empty()) << panel["title"];
