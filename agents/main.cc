@@ -64,6 +64,10 @@ int main(int argc, char** argv) {
   app.add_option("--allow-peers", o.allow_peers,
                  "addresses this agent may send load to: loopback, IPs, CIDR networks, "
                  "comma-separated (default loopback)");
+  app.add_option("--metrics-port", o.metrics_port,
+                 "Prometheus /metrics port on --listen-host (0: any free port, reported to the "
+                 "controller; -1: none)")
+      ->check(CLI::Range(-1, 65535));
   app.add_option("--tls-ca", o.tls_ca, "PEM CA bundle: verify the controller over TLS")
       ->check(CLI::ExistingFile);
   app.add_option("--tls-cert", o.tls_cert, "PEM client certificate (mutual TLS)")

@@ -23,7 +23,7 @@ done
 PACKAGES=(
   cmake ninja-build g++ pkg-config git
   libasio-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libssl-dev
-  prometheus-cpp-dev libhiredis-dev librdkafka-dev
+  prometheus-cpp-dev libcivetweb-dev libhiredis-dev librdkafka-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   clang-14 libclang-rt-14-dev  # clang++-14 and its libFuzzer runtime: the fuzz tests (tests/fuzz)

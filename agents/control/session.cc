@@ -14,6 +14,7 @@
 
 #include "agents/control/clock_sync.h"
 #include "agents/control/lease.h"
+#include "agents/metrics/agent_metrics.h"
 #include "agents/runtime/agent_runtime.h"
 #include "archload/v1/control.grpc.pb.h"
 #include "common/security/secret.h"
@@ -28,18 +29,24 @@ constexpr int kClockProbes = 8;
 
 int64_t Now() { return Fleet::NowNs(); }
 
-// Serialises writes: the pulse thread and the session thread both write to the stream.
+// Serialises writes: the stats thread, the session thread and the metrics server (first scrape)
+// all write to the stream. Closed before the stream finishes: nothing may write after that.
 class Writer {
  public:
   explicit Writer(Stream* s) : stream_(s) {}
   bool Write(const v1::AgentMessage& m) {
     std::lock_guard<std::mutex> lock(mu_);
-    return stream_->Write(m);
+    return !closed_ && stream_->Write(m);
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
   }
 
  private:
   std::mutex mu_;
   Stream* stream_;
+  bool closed_ = false;
 };
 
 class SessionLog {
@@ -200,6 +207,20 @@ std::shared_ptr<grpc::Channel> Dial(const SessionOptions& o, const SessionLog& l
   }
 }
 
+// The agent's /metrics when the run asks for it (null otherwise); the first scrape is reported
+// to the controller, which may hold the load until every target has been scraped once.
+std::unique_ptr<metrics::AgentMetrics> ServeMetrics(AgentRuntime& runtime,
+                                                    const v1::Assignment& assignment,
+                                                    const SessionOptions& o, Writer& writer) {
+  if (!assignment.metrics().enabled() || o.metrics_port < 0) return nullptr;
+  return std::make_unique<metrics::AgentMetrics>(runtime, assignment, o.agent_id, o.listen_host,
+                                                 o.metrics_port, [&writer] {
+                                                   v1::AgentMessage scraped;
+                                                   scraped.mutable_metrics_scraped();
+                                                   writer.Write(scraped);
+                                                 });
+}
+
 }  // namespace
 
 int RunSession(const SessionOptions& o) {
@@ -295,8 +316,11 @@ int RunSession(const SessionOptions& o) {
     clock.Add(msg.time_echo().agent_ns(), msg.time_echo().controller_ns(), Now());
   }
   v1::AgentMessage ready;
+  std::unique_ptr<metrics::AgentMetrics> metrics;  // reads runtime, so it goes first
   try {
     *ready.mutable_ready() = runtime.Configure(assignment);
+    metrics = ServeMetrics(runtime, assignment, o, writer);
+    if (metrics) ready.mutable_ready()->set_metrics_port(metrics->port());
   } catch (const std::exception& e) {
     // Refuse the run before any load, and tell the controller why.
     log(std::string("cannot host the assignment: ") + e.what());
@@ -350,17 +374,22 @@ int RunSession(const SessionOptions& o) {
       // Keep serving until the controller ends the run: other agents may still call us.
     }
   }
+  if (metrics) metrics->Detach();  // the runtime stops below: serve what was read last
   if (code != kSessionDone) {
     // The lease is lost: stop every generator first, then say why.
     runtime.StopLoad();
     pulse.Stop();
     runtime.Shutdown();
+    writer.Close();
     return lost("during the run; load stopped");
   }
   pulse.Stop();
   runtime.Shutdown();
+  writer.Close();
   stream->WritesDone();
   stream->Finish();
+  // Nothing lost at the end: the final figures stay up until a scrape has taken them.
+  if (metrics) metrics->Linger();
   return kSessionDone;
 }
 

@@ -17,6 +17,9 @@ struct SessionOptions {
   bool reconnect = false;         // after a run, or a lost controller, wait for the next one
   double connect_timeout_s = 15;  // give up dialing after this (0: keep trying)
   std::string hostname;           // the machine it runs on (default: gethostname)
+  // Prometheus /metrics on listen_host: 0 any free port (reported in Ready), -1 none. Served
+  // only when the assignment asks for metrics.
+  int metrics_port = 0;
 };
 
 // The largest control-plane message either side accepts. An assignment or start message for

@@ -56,6 +56,12 @@ class PeerPool {
   const std::vector<uint64_t>& sent_per_peer() const { return sent_per_peer_; }
   // The peer (agent) hosting an instance.
   uint32_t PeerOf(int group, int instance) const { return peer_of_[group][instance]; }
+  // Connections to peer agents that are open (for the metrics).
+  size_t Connections() const {
+    size_t n = 0;
+    for (const auto& p : peers_) n += p.conn ? 1 : 0;
+    return n;
+  }
 
   // Fails every pending request and closes every connection.
   void Shutdown();

@@ -22,6 +22,7 @@ AgentRuntime::AgentRuntime(std::string listen_host, uint64_t seed, AddressPolicy
 void AgentRuntime::Loop() {
   auto& timers = fleet_->timers();
   while (!io_.stopped()) {
+    ++loop_iterations_;
     const int64_t spin = timers.early_wake_ns();
     if (spin > 0 && timers.NextDeadlineNs() - Fleet::NowNs() <= spin) {
       io_.poll();
@@ -234,8 +235,20 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     dp->set_accept_errors(n.accept_errors);
     dp->set_connect_errors(n.connect_errors);
     dp->set_lost_connections(n.lost_connections);
+    if (final && final_observer_) final_observer_(MakeView());
     return s;
   });
+}
+
+AgentRuntime::View AgentRuntime::MakeView() const {
+  return View{*fleet_,
+              instances_,
+              generators_.size(),
+              loop_iterations_,
+              listener_ ? listener_->Connections() : 0,
+              fleet_->peers().Connections(),
+              start_ns_ > 0,
+              stopped_};
 }
 
 void AgentRuntime::Shutdown() {

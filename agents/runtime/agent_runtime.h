@@ -5,6 +5,7 @@
 // call is marshalled onto the io thread.
 
 #include <asio.hpp>
+#include <functional>
 #include <future>
 #include <memory>
 #include <string>
@@ -44,6 +45,28 @@ class AgentRuntime {
   v1::Stats Snapshot(bool final);
   void Shutdown();
 
+  // What the metrics read (agents/metrics/), on the io thread where it lives.
+  struct View {
+    const Fleet& fleet;
+    const std::vector<std::unique_ptr<Instance>>& instances;
+    size_t generators;
+    uint64_t loop_iterations;  // turns of the io thread's event loop
+    size_t inbound_connections;
+    size_t outbound_connections;
+    bool started;
+    bool stopped;
+  };
+  // Runs f(view) on the io thread and returns its result. Not after Shutdown.
+  template <typename F>
+  auto Inspect(F f) -> decltype(f(std::declval<const View&>())) {
+    return OnIo([&] { return f(MakeView()); });
+  }
+  // Runs on the io thread inside Snapshot(final = true), at the same instant: what the metrics
+  // go on serving after the run equals the final stats exactly.
+  void OnFinalSnapshot(std::function<void(const View&)> observer) {
+    final_observer_ = std::move(observer);
+  }
+
   // For benchmarks: keep the data-plane thread on one CPU; its CPU time so far.
   bool PinToCpu(int cpu);
   int64_t IoThreadCpuNs();
@@ -54,6 +77,7 @@ class AgentRuntime {
   void Loop();
 
   void AddGenerator(int group, int index);
+  View MakeView() const;
   PeerTable TableOf(const v1::Start& start) const;
 
   // Runs f on the io thread and returns its result; an exception it throws is rethrown here.
@@ -80,6 +104,8 @@ class AgentRuntime {
   int64_t cpu_at_start_ns_ = 0;
   int64_t io_cpu_at_start_ns_ = 0;
   bool stopped_ = false;
+  uint64_t loop_iterations_ = 0;
+  std::function<void(const View&)> final_observer_;
   std::thread thread_;
 };
 

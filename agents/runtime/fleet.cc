@@ -2,6 +2,7 @@
 
 #include "archload/v1/roles.h"
 #include "common/model/seed.h"
+#include "common/stats/bucket_layout.h"
 
 namespace archload::agent {
 
@@ -28,9 +29,20 @@ void Fleet::Configure(const v1::Assignment& assignment) {
   peers_.set_secret(assignment.data_secret());
   groups_.clear();
   design_ = spec::Design{};
+  // The NFR targets become exact bucket edges of the exposed histograms: count them here, as
+  // the layout will place them.
+  const auto& m = assignment.metrics();
+  const stats::BucketLayout latency(
+      std::vector<double>(m.latency_targets_s().begin(), m.latency_targets_s().end()));
+  const stats::BucketLayout async(
+      std::vector<double>(m.async_targets_s().begin(), m.async_targets_s().end()));
+  client_ = ClientCounters();
+  client_.read_under = stats::ThresholdCounts(latency.exact_ns());
+  client_.write_under = stats::ThresholdCounts(latency.exact_ns());
   for (const auto& g : assignment.groups()) {
     GroupRuntime rt;
     rt.spec = g;
+    rt.counters.async_under = stats::ThresholdCounts(async.exact_ns());
     rt.role = v1::FromProto(g.role());
     auto sampler = [](const v1::ServiceTime& st) {
       return model::ServiceTimeSampler(

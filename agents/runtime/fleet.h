@@ -18,10 +18,14 @@
 #include "common/model/service_time.h"
 #include "common/spec/problem.h"
 #include "common/stats/histogram.h"
+#include "common/stats/threshold_counts.h"
 
 namespace archload::agent {
 
-struct GroupCounters {
+// What instances did with the requests that reached them: kept per group (this agent's
+// instances of it) always, and per instance as well for groups of at most
+// kInstanceSeriesMaxCount instances, which the metrics expose instance by instance.
+struct VisitCounters {
   uint64_t received = 0;
   uint64_t completed = 0;
   uint64_t rejected = 0;
@@ -30,13 +34,24 @@ struct GroupCounters {
   uint64_t hits = 0;
   uint64_t misses = 0;
   uint64_t busy_ns = 0;
+  int64_t in_service = 0;
+  int64_t queue_depth = 0;  // requests waiting now
+};
+
+// Larger groups are exposed per agent, not per instance: a group at --scale 1 can have 600,000
+// instances, and a series each would swamp any time-series store (docs/metrics.md).
+inline constexpr int kInstanceSeriesMaxCount = 16;
+
+struct GroupCounters : VisitCounters {
   uint64_t published = 0;
   uint64_t consumed = 0;
-  int64_t queue_depth = 0;
   int64_t broker_depth = 0;
-  stats::Histogram sojourn_ns;
+  stats::Histogram sojourn_ns;     // queue wait + service per visit
+  stats::Histogram queue_wait_ns;  // arrival until a service slot was free
+  stats::Histogram service_ns;     // in service: the emulated time, as long as it really took
   stats::Histogram async_ns;
-  stats::Histogram lateness_ns;  // emulated service end: actual - intended
+  stats::ThresholdCounts async_under;  // exact counts of async_ns at the async NFR targets
+  stats::Histogram lateness_ns;        // emulated service end: actual - intended
 };
 
 struct ClientCounters {
@@ -51,6 +66,9 @@ struct ClientCounters {
   stats::Histogram read_ns;
   stats::Histogram write_ns;
   stats::Histogram send_lag_ns;  // actual send - intended send
+  // Exact counts of read_ns / write_ns at the latency NFR targets (for the metrics' buckets).
+  stats::ThresholdCounts read_under;
+  stats::ThresholdCounts write_under;
 };
 
 struct GroupRuntime {
@@ -74,12 +92,16 @@ class Fleet {
   asio::io_context& io() { return io_; }
   TimerQueue& timers() { return timers_; }
   PeerPool& peers() { return peers_; }
+  const PeerPool& peers() const { return peers_; }
   NetHealth& health() { return health_; }
+  const NetHealth& health() const { return health_; }
   std::mt19937_64& rng() { return rng_; }
   const model::CallRules& rules() const { return *rules_; }
   GroupRuntime& group(int g) { return groups_[g]; }
+  const GroupRuntime& group(int g) const { return groups_[g]; }
   size_t group_count() const { return groups_.size(); }
   ClientCounters& client() { return client_; }
+  const ClientCounters& client() const { return client_; }
   bool stopping() const { return stopping_; }
   void set_stopping() { stopping_ = true; }
 

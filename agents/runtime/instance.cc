@@ -9,6 +9,7 @@ using spec::Role;
 Instance::Instance(Fleet& fleet, int group, int index)
     : fleet_(fleet), group_(group), index_(index) {
   auto& g = fleet_.group(group_);
+  if (g.spec.count() <= kInstanceSeriesMaxCount) own_ = std::make_unique<VisitCounters>();
   if (g.spec.keyspace_capacity() > 0) {
     keys_ = std::make_unique<LruKeys>(static_cast<size_t>(g.spec.keyspace_capacity()));
   }
@@ -32,22 +33,28 @@ void Instance::OnRequest(const std::shared_ptr<Connection>& conn, const Frame& f
   auto w = std::make_shared<Waiting>(Waiting{conn, frame, Fleet::NowNs()});
   // Warm-up traffic is served like any other but not counted (Fleet::SetWindow).
   w->counted = fleet_.Counted(w->arrive_ns);
-  if (w->counted) ++g.counters.received;
+  if (w->counted) Count([](VisitCounters& c) { ++c.received; });
   w->frame.AddHop(static_cast<uint16_t>(group_), static_cast<uint16_t>(index_), w->arrive_ns);
   if (in_service_ < std::max(1, g.spec.concurrency())) {
-    StartService(std::move(w));
+    const int64_t now = w->arrive_ns;
+    StartService(std::move(w), now);
   } else if (static_cast<int>(queue_.size()) < g.spec.queue_limit()) {
     queue_.push_back(std::move(w));
-    g.counters.queue_depth = static_cast<int64_t>(queue_.size());
+    Count([](VisitCounters& c) { ++c.queue_depth; });
   } else {
-    if (w->counted) ++g.counters.rejected;
+    if (w->counted) Count([](VisitCounters& c) { ++c.rejected; });
     Respond(*w, FrameStatus::kRejected, false, w->frame);
   }
 }
 
-void Instance::StartService(std::shared_ptr<Waiting> w) {
+void Instance::StartService(std::shared_ptr<Waiting> w, int64_t now) {
   auto& g = fleet_.group(group_);
   ++in_service_;
+  Count([](VisitCounters& c) { ++c.in_service; });
+  if (w->counted) {
+    g.counters.queue_wait_ns.Record(
+        static_cast<uint64_t>(std::max<int64_t>(0, now - w->arrive_ns)));
+  }
   const auto& sampler = w->frame.request_class == 0 ? g.read : g.write;
   const int64_t service_ns = sampler.SampleNs(fleet_.rng());
   if (service_ns <= 0) {
@@ -56,13 +63,13 @@ void Instance::StartService(std::shared_ptr<Waiting> w) {
     OnServiceDone(w, 0);  // no lateness to record, so no clock read for the end
     return;
   }
-  w->service_end_ns = Fleet::NowNs() + service_ns;
+  w->service_end_ns = now + service_ns;
   const int64_t due = w->service_end_ns;
   fleet_.timers().ScheduleAt(
       due, [this, w = std::move(w), service_ns] { OnServiceDone(w, service_ns); });
 }
 
-void Instance::StartQueued() {
+void Instance::StartQueued(int64_t now) {
   // A zero service time finishes inside StartService and lands here again: the outer loop
   // serves the queue, so the stack stays flat however long the queue is.
   if (starting_queued_) return;
@@ -71,8 +78,8 @@ void Instance::StartQueued() {
   while (!queue_.empty() && in_service_ < std::max(1, g.spec.concurrency())) {
     auto next = std::move(queue_.front());
     queue_.pop_front();
-    g.counters.queue_depth = static_cast<int64_t>(queue_.size());
-    StartService(std::move(next));
+    Count([](VisitCounters& c) { --c.queue_depth; });
+    StartService(std::move(next), now);
   }
   starting_queued_ = false;
 }
@@ -80,22 +87,28 @@ void Instance::StartQueued() {
 void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_ns) {
   auto& g = fleet_.group(group_);
   --in_service_;
+  Count([](VisitCounters& c) { --c.in_service; });
   const int64_t now = Fleet::NowNs();
   // Counted by arrival, like the requests themselves: a warm-up request's service is not.
   if (w->counted) {
-    g.counters.busy_ns += static_cast<uint64_t>(service_ns);
+    Count([service_ns](VisitCounters& c) { c.busy_ns += static_cast<uint64_t>(service_ns); });
     g.counters.sojourn_ns.Record(static_cast<uint64_t>(std::max<int64_t>(0, now - w->arrive_ns)));
     if (service_ns > 0) {
       g.counters.lateness_ns.Record(
           static_cast<uint64_t>(std::max<int64_t>(0, now - w->service_end_ns)));
+      // As long as it really took: the emulated time plus however late its timer fired.
+      const int64_t began = w->service_end_ns - service_ns;
+      g.counters.service_ns.Record(static_cast<uint64_t>(std::max<int64_t>(0, now - began)));
+    } else {
+      g.counters.service_ns.Record(0);
     }
   }
-  StartQueued();
+  StartQueued(now);
 
   if (g.role == Role::kBroker) {
     // Acknowledged once appended; consumers get it later.
     if (w->counted) {
-      ++g.counters.completed;
+      Count([](VisitCounters& c) { ++c.completed; });
       ++g.counters.published;
     }
     Respond(*w, FrameStatus::kOk, false, w->frame);
@@ -118,7 +131,7 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
       std::uniform_real_distribution<double> u(0, 1);
       self_miss = u(fleet_.rng()) >= g.spec.hit_rate();
     }
-    if (w->counted) ++(self_miss ? g.counters.misses : g.counters.hits);
+    if (w->counted) Count([self_miss](VisitCounters& c) { ++(self_miss ? c.misses : c.hits); });
   } else if (keys_ && cls == model::RequestClass::kWrite) {
     if (w->frame.flags & kFlagFill) {
       keys_->Insert(w->frame.key);
@@ -135,17 +148,17 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
           return;
         }
         auto& gr = fleet_.group(group_);
-        if (status == FrameStatus::kOk) {
-          ++gr.counters.completed;
-        } else if (status == FrameStatus::kHarness) {
-          ++gr.counters.harness_failed;
-        } else {
-          ++gr.counters.failed;
-        }
+        Count([status](VisitCounters& c) {
+          ++(status == FrameStatus::kOk        ? c.completed
+             : status == FrameStatus::kHarness ? c.harness_failed
+                                               : c.failed);
+        });
         if (delivery) {
           ++gr.counters.consumed;
-          gr.counters.async_ns.Record(
-              static_cast<uint64_t>(std::max<int64_t>(0, Fleet::NowNs() - w->frame.origin_ns)));
+          const auto async =
+              static_cast<uint64_t>(std::max<int64_t>(0, Fleet::NowNs() - w->frame.origin_ns));
+          gr.counters.async_ns.Record(async);
+          gr.counters.async_under.Record(async);
         }
         Respond(*w, status, !self_miss, trace);
       });
@@ -190,11 +203,13 @@ void Instance::Pump(ConsumerGroup& cg) {
       --cgp->inflight;
       if (reply.status == FrameStatus::kRejected) {
         // The consumer had no room after all: keep the message and try again.
+        ++cgp->redelivered;
         cgp->backlog.push_front(out);
         ++fleet_.group(group_).counters.broker_depth;
         fleet_.timers().ScheduleAfter(1000000, [this, cgp] { Pump(*cgp); });  // back off 1 ms
         return;
       }
+      ++cgp->delivered;
       Pump(*cgp);
     });
   }

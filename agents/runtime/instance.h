@@ -27,6 +27,21 @@ class Instance {
   // A request for this instance arrived on `conn`; the response goes back on it.
   void OnRequest(const std::shared_ptr<Connection>& conn, const Frame& frame);
 
+  // Brokers: each downstream consumer group's backlog and flow control.
+  struct ConsumerGroup {
+    int group;
+    int credit;  // deliveries in flight at most: the consumers' capacity to hold work
+    int inflight = 0;
+    std::deque<Frame> backlog;
+    uint64_t delivered = 0;    // deliveries the consumers accepted
+    uint64_t redelivered = 0;  // turned away by a full consumer queue, kept and sent again
+  };
+
+  // For the metrics, read on the io thread. own(): this instance's counters, kept only for
+  // groups of at most kInstanceSeriesMaxCount instances (null otherwise).
+  const VisitCounters* own() const { return own_.get(); }
+  const std::vector<ConsumerGroup>& consumers() const { return consumers_; }
+
  private:
   struct Waiting {
     std::weak_ptr<Connection> conn;
@@ -35,15 +50,17 @@ class Instance {
     int64_t service_end_ns = 0;  // when the emulated service time is due to end
     bool counted = true;         // arrived inside the measuring window (not warm-up)
   };
-  struct ConsumerGroup {
-    int group;
-    int credit;  // deliveries in flight at most: the consumers' capacity to hold work
-    int inflight = 0;
-    std::deque<Frame> backlog;
-  };
 
-  void StartService(std::shared_ptr<Waiting> w);
-  void StartQueued();
+  // Applies f to the group's counters and to this instance's own, when it keeps them.
+  template <typename F>
+  void Count(F f) {
+    f(static_cast<VisitCounters&>(fleet_.group(group_).counters));
+    if (own_) f(*own_);
+  }
+
+  // `now`: when the slot was taken (the caller has just read the clock).
+  void StartService(std::shared_ptr<Waiting> w, int64_t now);
+  void StartQueued(int64_t now);
   void OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_ns);
   void Respond(const Waiting& w, FrameStatus status, bool hit, const Frame& trace);
   void Publish(const Frame& message);
@@ -57,6 +74,7 @@ class Instance {
   bool starting_queued_ = false;
   std::vector<ConsumerGroup> consumers_;  // brokers only
   std::unique_ptr<LruKeys> keys_;         // caches with a key space only
+  std::unique_ptr<VisitCounters> own_;    // small groups only (see own())
 };
 
 }  // namespace archload::agent

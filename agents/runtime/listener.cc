@@ -94,4 +94,10 @@ void Listener::OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame) {
   conn->Send(frame);
 }
 
+size_t Listener::Connections() const {
+  size_t n = 0;
+  for (const auto& w : conns_) n += w.expired() ? 0 : 1;
+  return n;
+}
+
 }  // namespace archload::agent

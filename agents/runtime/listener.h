@@ -36,6 +36,8 @@ class Listener {
   // Frames for (instance->group(), instance->index()) go to `instance`, which must outlive this.
   void Route(Instance* instance);
   void Close();
+  // Connections accepted and still open (for the metrics).
+  size_t Connections() const;
 
  private:
   void Accept();

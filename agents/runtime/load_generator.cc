@@ -100,6 +100,7 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
         ++cc.ok;
         const auto latency = static_cast<uint64_t>(std::max<int64_t>(0, done - intended_ns));
         (read ? cc.read_ns : cc.write_ns).Record(latency);
+        (read ? cc.read_under : cc.write_under).Record(latency);
       });
   task->Run();
 }

@@ -116,6 +116,33 @@ bool Histogram::Merge(const Histogram& other) {
   return true;
 }
 
+bool Histogram::Subtract(const Histogram& earlier) {
+  if (earlier.precision_bits_ != precision_bits_ || earlier.count_ > count_) return false;
+  for (size_t i = 0; i < earlier.counts_.size(); ++i) {
+    const uint64_t mine = i < counts_.size() ? counts_[i] : 0;
+    if (earlier.counts_[i] > mine) return false;
+  }
+  // Past counts_.size() `earlier` holds only zeros (checked above). Each index is read before
+  // it is written, so `earlier` may be *this (the result is empty).
+  const size_t n = std::min(counts_.size(), earlier.counts_.size());
+  for (size_t i = 0; i < n; ++i) counts_[i] -= earlier.counts_[i];
+  count_ -= earlier.count_;
+  if (count_ == 0) {
+    Reset();
+    return true;
+  }
+  size_t first = 0;
+  while (counts_[first] == 0) ++first;
+  size_t last = counts_.size() - 1;
+  while (counts_[last] == 0) --last;
+  counts_.resize(last + 1);
+  // Every value left was recorded after `earlier`, so it lies within [min_, max_] as well as in
+  // the buckets that still count it.
+  min_ = std::max(BucketLowest(first), min_);
+  max_ = std::min(BucketHighest(last), max_);
+  return true;
+}
+
 void Histogram::Reset() {
   count_ = 0;
   min_ = UINT64_MAX;
@@ -164,6 +191,37 @@ uint64_t Histogram::ValueAtPercentile(double p) const {
     if (cumulative >= rank) return std::clamp(BucketHighest(i), min_, max_);
   }
   return Max();  // unreachable while bucket counts sum to count_
+}
+
+std::vector<uint64_t> Histogram::CountsAtOrBelow(const std::vector<uint64_t>& edges) const {
+  std::vector<uint64_t> out(edges.size(), 0);
+  size_t bucket = 0;
+  uint64_t below = 0;  // values in the buckets before `bucket`
+  for (size_t e = 0; e < edges.size(); ++e) {
+    const uint64_t edge = edges[e];
+    // Every bucket wholly at or below the edge counts in full.
+    while (bucket < counts_.size() && BucketHighest(bucket) <= edge) below += counts_[bucket++];
+    uint64_t share = 0;
+    if (bucket < counts_.size() && counts_[bucket] > 0 && BucketLowest(bucket) <= edge) {
+      const uint64_t lo = BucketLowest(bucket);
+      const double width = static_cast<double>(BucketHighest(bucket) - lo) + 1.0;
+      const double part = static_cast<double>(edge - lo + 1) / width;
+      share = static_cast<uint64_t>(std::floor(static_cast<double>(counts_[bucket]) * part));
+    }
+    out[e] = below + share;
+  }
+  return out;
+}
+
+double Histogram::SumEstimate() const {
+  double sum = 0.0;
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    if (counts_[i] == 0) continue;
+    const uint64_t lo = BucketLowest(i);
+    const double mid = static_cast<double>(lo) + static_cast<double>(BucketHighest(i) - lo) / 2.0;
+    sum += static_cast<double>(counts_[i]) * mid;
+  }
+  return sum;
 }
 
 std::string Histogram::Serialize() const {

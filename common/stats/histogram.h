@@ -24,6 +24,13 @@ class Histogram {
 
   // Adds `other` bucket by bucket. Returns false (and changes nothing) when precisions differ.
   bool Merge(const Histogram& other);
+  // Removes `earlier`, bucket by bucket: what was recorded between two cumulative snapshots of
+  // one histogram (a 10 s window is the snapshot at t minus the one at t - 10 s). Returns false,
+  // changing nothing, when precisions differ or `earlier` holds a value this does not (it is
+  // not an earlier state of this histogram). The exact min and max of the difference are not
+  // known: they become the edges of its first and last non-empty buckets, narrowed by this
+  // histogram's own min and max, so percentiles stay within one bucket of exact.
+  bool Subtract(const Histogram& earlier);
   void Reset();
 
   uint64_t Count() const { return count_; }
@@ -36,6 +43,17 @@ class Histogram {
   // p% of recorded values are <= v (reported as the bucket's representative value, clamped to
   // [Min(), Max()]). 0 when empty.
   uint64_t ValueAtPercentile(double p) const;
+
+  // For each of `edges` (ascending), how many recorded values are <= it; one pass over the
+  // buckets. Exact for an edge that is a bucket's highest value or lies below 2^(p+1); an edge
+  // inside a wider bucket takes the share of that bucket's count below it, assuming values
+  // spread evenly over the bucket (rounded down), so it is within that one bucket's count of
+  // exact. Each result never decreases as values are recorded: Prometheus buckets are counters.
+  std::vector<uint64_t> CountsAtOrBelow(const std::vector<uint64_t>& edges) const;
+
+  // The sum of the recorded values from bucket midpoints (each within half a bucket, 2^-(p+1),
+  // of its value): the exact sum is not kept. Never decreases as values are recorded.
+  double SumEstimate() const;
 
   // Compact, versioned binary form (sparse buckets, varints) for the control plane.
   std::string Serialize() const;

@@ -1,13 +1,18 @@
 // `archload run`: plan, emulate, measure, judge.
+#include <cctype>
+#include <ctime>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <thread>
 
+#include "common/security/secret.h"
 #include "common/spec/spec_yaml.h"
 #include "controller/catalog/catalog.h"
 #include "controller/cli/commands.h"
 #include "controller/planner/latency_budget.h"
 #include "controller/planner/what_if.h"
+#include "controller/metrics/run_metrics.h"
 #include "controller/report/report_file.h"
 #include "controller/report/run_report.h"
 #include "controller/run/interrupt.h"
@@ -17,8 +22,9 @@ namespace archload::cli {
 
 namespace {
 
-// "20s", "1m", "500ms", "20" (seconds).
-double ParseDuration(const std::string& text) {
+// "20s", "1m", "500ms", "20" (seconds). `flag` names the option in the message.
+double ParseDuration(const std::string& text, const std::string& flag = "--duration",
+                     bool allow_zero = false) {
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
   const std::string unit = end ? std::string(end) : "";
@@ -31,8 +37,8 @@ double ParseDuration(const std::string& text) {
     else if (unit == "m" || unit == "min")
       s = v * 60;
   }
-  if (!(s > 0) || s > 24 * 3600) {
-    throw std::invalid_argument("--duration '" + text + "': expected e.g. 20s, 500ms, 2m");
+  if (!(s > 0 || (allow_zero && s == 0)) || s > 24 * 3600) {
+    throw std::invalid_argument(flag + " '" + text + "': expected e.g. 20s, 500ms, 2m");
   }
   return s;
 }
@@ -56,6 +62,16 @@ std::string FleetWords(const RunCliOptions& o) {
   if (o.wait_agents > 0) return std::to_string(o.wait_agents) + " agents dialling in";
   const int n = o.agents > 0 ? o.agents : static_cast<int>(std::thread::hardware_concurrency());
   return std::to_string(n) + " agents";
+// "<problem>-20261128T203015Z-1a2b": unique per run, readable in Grafana's run picker.
+std::string NewRunId(const std::string& problem) {
+  std::string id;
+  for (char c : problem) id.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '-');
+  char when[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &utc);
+  return id + "-" + when + "-" + security::Hex(security::RandomBytes(2));
 }
 
 }  // namespace
@@ -76,6 +92,7 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
     return kExitError;
   }
   const double duration = ParseDuration(o.duration);
+  const double linger = ParseDuration(o.linger, "--linger", /*allow_zero=*/true);
   if (!o.report.empty()) report::CheckWritable("--report", o.report);
 
   // Size the fleet for the problem's rate; --rate changes only what is offered to it.
@@ -114,6 +131,35 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   ro.run.timer_spin_us = o.timer_spin_us;
   ro.agents = o.agents;
   ro.progress = !o.quiet;
+  ro.run_id = NewRunId(problem.id);
+  std::unique_ptr<metrics::RunMetrics> watch;  // the run's Prometheus side (docs/metrics.md)
+  if (!o.no_metrics) {
+    metrics::RunMetricsOptions mo;
+    mo.run_id = ro.run_id;
+    mo.port = o.metrics_port;
+    mo.prometheus_sd = o.prometheus_sd;
+    mo.linger_s = linger;
+    mo.log = &std::cerr;
+    metrics::RunDescription rd;
+    rd.problem = &problem;
+    rd.prediction = &prediction;
+    rd.offered_rps = offered / plan.scale_divisor;
+    rd.scale = planner::FormatScale(plan.scale_divisor);
+    rd.profile = o.profile;
+    rd.arrivals = o.arrivals;
+    rd.duration_s = duration;
+    try {
+      watch = std::make_unique<metrics::RunMetrics>(mo, rd);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return kExitError;
+    }
+    ro.metrics = watch->AgentConfig();
+    ro.observer = watch.get();
+  } else if (!o.prometheus_sd.empty()) {
+    std::cerr << "error: --prometheus-sd needs metrics: drop --no-metrics\n";
+    return kExitError;
+  }
   const run::InterruptGuard interrupts;  // Ctrl-C: stop, collect, report what was measured
   ro.interrupt = run::InterruptGuard::Flag();
   if (!o.hosts.empty() && o.wait_agents > 0) {
@@ -142,6 +188,7 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   std::cerr << "archload run " << problem.id << ": " << FleetWords(o) << ", scale "
             << planner::FormatScale(plan.scale_divisor) << ", offering "
             << offered / plan.scale_divisor << " req/s for " << duration << " s\n";
+  if (watch) std::cerr << "run " << ro.run_id << ": metrics at " << watch->url() << "\n";
   run::RunResult result;
   try {
     result = run::Run(problem, plan, ro, std::cerr);
@@ -154,7 +201,12 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
     result.warnings.push_back("service times scaled ×" + spec::FormatNumber(o.service_time_scale) +
                               ": the BoE column describes the unscaled design");
   }
+  result.run_id = ro.run_id;
   run::Judge(result, problem, prediction);
+  if (watch) {
+    watch->Finish(result);
+    for (const auto& w : watch->warnings()) result.warnings.push_back(w);
+  }
   report::PrintRun(result, prediction, std::cout);
   if (!o.report.empty()) {
     try {
@@ -164,6 +216,8 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
       return kExitError;
     }
   }
+  // Nothing lost at the end: the final figures stay up for Prometheus's next scrape.
+  if (watch) watch->Linger();
   if (result.interrupted_by != 0) return 128 + result.interrupted_by;
   if (!result.complete || !result.harness_faults.empty()) return kExitError;
   return run::AllPass(result) ? kExitOk : kExitFailed;

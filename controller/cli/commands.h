@@ -70,6 +70,12 @@ struct RunCliOptions {
   std::string placement = "spread";     // spread | local
   std::string size_for = "throughput";  // throughput | latency
   std::vector<std::string> set;         // what-if changes: "Group.field=value"
+  // Prometheus: the controller's /metrics port (0: any), none at all, file_sd targets, and how
+  // long the final figures stay up for a last scrape.
+  int metrics_port = 0;
+  bool no_metrics = false;
+  std::string prometheus_sd;
+  std::string linger = "2s";
 };
 int RunRun(const GlobalOptions& g, const RunCliOptions& o);
 

@@ -163,6 +163,16 @@ int main(int argc, char** argv) {
   prun->add_option("--size-for", run.size_for, "throughput (default) | latency")
       ->check(CLI::IsMember({"throughput", "latency"}));
   prun->add_option("--set", run.set, "what-if: \"Group.field=value\"; repeatable");
+  prun->add_option("--metrics-port", run.metrics_port,
+                   "the controller's Prometheus /metrics port (0: any free port)")
+      ->check(CLI::Range(0, 65535));
+  prun->add_flag("--no-metrics", run.no_metrics,
+                 "serve no Prometheus metrics (controller, agents)");
+  prun->add_option("--prometheus-sd", run.prometheus_sd,
+                   "write this run's Prometheus file_sd targets to DIR/<run-id>.json");
+  prun->add_option("--linger", run.linger,
+                   "after the run, serve the final figures until scraped once or this passes "
+                   "(default 2s: two scrape intervals)");
   prun->callback([&] { code = RunRun(g, run); });
 
   KneeCliOptions knee;

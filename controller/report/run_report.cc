@@ -41,6 +41,7 @@ nlohmann::json LatencyJson(const stats::Histogram& h) {
 
 nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& prediction) {
   nlohmann::json j;
+  j["run_id"] = r.run_id;
   j["problem"] = r.problem;
   j["scale"] = planner::FormatScale(r.divisor);
   j["scale_divisor"] = r.divisor;

@@ -198,6 +198,8 @@ grpc::Status ControlServer::Session(grpc::ServerContext* context, Stream* stream
       if (msg.stats().final()) a.finished = true;
     } else if (msg.has_goodbye()) {
       a.goodbye = msg.goodbye().reason();
+    } else if (msg.has_metrics_scraped()) {
+      a.metrics_scraped = true;
     }
     cv_.notify_all();
   }

@@ -204,69 +204,85 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
   return r;
 }
 
-void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& prediction) {
-  const auto all = FiguresOf(r.all_ns);
+std::vector<Verdict> Targets(const spec::Problem& problem, const planner::Plan& prediction,
+                             double offered_rps) {
+  std::vector<Verdict> out;
   for (const auto& n : problem.nfrs) {
     if (n.kind != spec::NfrKind::kLatency) continue;
     const bool async = n.name != "Latency";
     for (const auto& t : n.latency) {
       Verdict v;
       v.raw = n.raw;
+      v.kind = async ? "async" : "latency";
+      v.percentile = t.percentile;
       v.unit = "ms";
       v.target = t.ms;
       v.name = "P" + spec::FormatNumber(t.percentile) + (async ? " async" : " latency") +
                (t.label.empty() ? "" : " (" + t.label + ")");
-      if (async) {
-        // Publish -> processed at the consumers.
-        stats::Histogram h;
-        for (const auto& g : r.groups) h.Merge(g.async_ns);
-        if (h.Count() == 0) continue;  // no broker path in this design: nothing to judge
-        v.measured = h.ValueAtPercentile(t.percentile) / 1e6;
-      } else {
-        const std::string cls = spec::RequestClassForLabel(t.label);
-        const stats::Histogram* h = &r.all_ns;
-        if (cls == "read" && r.read_ns.Count() > 0) h = &r.read_ns;
-        if (cls == "write" && r.write_ns.Count() > 0) h = &r.write_ns;
-        if (h->Count() > 0) v.measured = h->ValueAtPercentile(t.percentile) / 1e6;
+      if (!async) {
+        v.request_class = spec::RequestClassForLabel(t.label);
         for (const auto& p : prediction.nfrs) {
           if (p.unit == "ms" && p.target == t.ms && p.name == v.name) v.boe = p.predicted;
         }
       }
-      v.pass = v.measured && *v.measured <= t.ms;
-      if (!v.measured) v.note = "no request of this class was answered";
-      r.nfrs.push_back(std::move(v));
+      out.push_back(std::move(v));
     }
   }
-  (void)all;
   Verdict tput;
   tput.name = "throughput";
-  tput.raw = "offered " + spec::FormatNumber(std::round(r.offered_rps)) + " req/s";
+  tput.kind = "throughput";
+  tput.raw = "offered " + spec::FormatNumber(std::round(offered_rps)) + " req/s";
   tput.unit = "req/s";
-  tput.target = r.offered_rps;
-  tput.boe = std::min(prediction.max_throughput_rps, r.offered_rps);
-  tput.measured = r.achieved_rps;
-  tput.pass = r.duration_s > 0 && r.achieved_rps >= 0.95 * r.offered_rps && r.error_rate <= 0.01;
-  if (r.ok == 0) tput.note = "no request was answered";
-  r.nfrs.push_back(tput);
+  tput.target = offered_rps;
+  tput.boe = std::min(prediction.max_throughput_rps, offered_rps);
+  out.push_back(tput);
   for (const auto& n : problem.nfrs) {
     if (n.kind != spec::NfrKind::kAvailability || !n.availability) continue;
     Verdict v;
     v.name = "availability";
+    v.kind = "availability";
     v.raw = n.raw;
     v.unit = "fraction";
     v.target = *n.availability;
-    v.boe = prediction.max_throughput_rps >= r.offered_rps
+    v.boe = prediction.max_throughput_rps >= offered_rps
                 ? 1.0
-                : prediction.max_throughput_rps / r.offered_rps;
-    if (r.ok + r.errors == 0) {
-      // Nothing answered is not "no errors": availability is undefined, and fails.
-      v.note = "no request was answered: availability is undefined";
-    } else {
-      v.measured = 1 - r.error_rate;
-    }
-    v.pass = v.measured && *v.measured >= v.target;
-    r.nfrs.push_back(v);
+                : prediction.max_throughput_rps / offered_rps;
+    out.push_back(v);
     break;
+  }
+  return out;
+}
+
+void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& prediction) {
+  for (auto& v : Targets(problem, prediction, r.offered_rps)) {
+    if (v.kind == "async") {
+      // Publish -> processed at the consumers.
+      stats::Histogram h;
+      for (const auto& g : r.groups) h.Merge(g.async_ns);
+      if (h.Count() == 0) continue;  // no broker path in this design: nothing to judge
+      v.measured = h.ValueAtPercentile(v.percentile) / 1e6;
+      v.pass = *v.measured <= v.target;
+    } else if (v.kind == "latency") {
+      const stats::Histogram* h = &r.all_ns;
+      if (v.request_class == "read" && r.read_ns.Count() > 0) h = &r.read_ns;
+      if (v.request_class == "write" && r.write_ns.Count() > 0) h = &r.write_ns;
+      if (h->Count() > 0) v.measured = h->ValueAtPercentile(v.percentile) / 1e6;
+      v.pass = v.measured && *v.measured <= v.target;
+      if (!v.measured) v.note = "no request of this class was answered";
+    } else if (v.kind == "throughput") {
+      v.measured = r.achieved_rps;
+      v.pass = r.duration_s > 0 && r.achieved_rps >= 0.95 * r.offered_rps && r.error_rate <= 0.01;
+      if (r.ok == 0) v.note = "no request was answered";
+    } else if (v.kind == "availability") {
+      if (r.ok + r.errors == 0) {
+        // Nothing answered is not "no errors": availability is undefined, and fails.
+        v.note = "no request was answered: availability is undefined";
+      } else {
+        v.measured = 1 - r.error_rate;
+      }
+      v.pass = v.measured && *v.measured >= v.target;
+    }
+    r.nfrs.push_back(std::move(v));
   }
 
   // A stalled agent's instances answered nobody: whatever saturated then is the harness's doing.

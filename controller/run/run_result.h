@@ -42,7 +42,10 @@ struct GroupResult {
 struct Verdict {
   std::string name;
   std::string raw;
-  std::string unit;  // ms | req/s | fraction
+  std::string kind;           // latency | async | throughput | availability
+  std::string request_class;  // latency: read | write | empty (every request)
+  double percentile = 0;      // latency and async
+  std::string unit;           // ms | req/s | fraction
   double target = 0;
   std::optional<double> boe;
   std::optional<double> measured;
@@ -125,6 +128,7 @@ struct HarnessFigures {
 };
 
 struct RunResult {
+  std::string run_id;  // the `run` label of its metrics
   std::string problem;
   double divisor = 1;
   double duration_s = 0;   // the load window actually measured: rates are over this
@@ -166,8 +170,14 @@ void NoteHarnessFaults(RunResult& result);
 // "5.0 s"
 std::string FormatSeconds(double s);
 
+// The verdict's rows before anything is measured: each NFR's target and the BoE prediction for
+// it, at `offered_rps` (the run's, scaled). What the live metrics draw the target lines from.
+std::vector<Verdict> Targets(const spec::Problem& problem, const planner::Plan& prediction,
+                             double offered_rps);
+
 // Fills nfrs, bottleneck: latency targets (by the class their label names), throughput
-// (achieved ≥ 95% of offered with ≤ 1% errors), availability (1 - error rate), async targets.
+// (achieved ≥ 95% of offered with ≤ 1% errors), availability (1 - error rate), async targets
+// (skipped when nothing was published).
 void Judge(RunResult& result, const spec::Problem& problem, const planner::Plan& prediction);
 
 // Every NFR holds, the run is complete and the harness did not fail.

@@ -142,7 +142,8 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   for (int i = 0; i < agents; ++i) {
     v1::ControllerMessage m;
     auto* a = m.mutable_assignment();
-    a->set_run_id(problem.id);
+    a->set_run_id(o.run_id.empty() ? problem.id : o.run_id);
+    *a->mutable_metrics() = o.metrics;
     for (const auto& g : spec.groups) *a->add_groups() = g;
     for (auto& h : HostedBy(spec, i)) *a->add_hosted() = std::move(h);
     *a->mutable_workload() = spec.workload;
@@ -169,8 +170,14 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
     fail("agents did not become ready within " + FormatSeconds(Seconds(ready_timeout)) + ": " +
          fleet.Missing([](const AgentState& s) { return s.ready && s.connected; }));
   }
+  CheckListeners(fleet, server.Snapshot());
+  if (o.observer) {
+    // Before the start instant is chosen: holding the load (until Prometheus has scraped every
+    // target once) must not eat the lead every agent needs to receive Start.
+    o.observer->OnReady(spec, server.Snapshot());
+    fleet.Wait([&](const auto& a) { return o.observer->ReadyForLoad(a); }, o.observer->HoldLimit());
+  }
   const auto ready = server.Snapshot();
-  CheckListeners(fleet, ready);
   // One start instant on the controller's clock; each agent maps it onto its own.
   int64_t max_rtt = 0;
   for (const auto& a : ready) max_rtt = std::max(max_rtt, a.ready_msg.clock().rtt_ns());
@@ -208,7 +215,9 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
     const auto now = Clock::now();
     const auto snap = server.Snapshot();
     std::vector<double> heard;
-    for (const auto& a : snap) heard.push_back(Seconds(a.last_heard - t0));
+    // Agents say nothing between Ready and Start (a hold for Prometheus can take seconds):
+    // silence counts from the load's start.
+    for (const auto& a : snap) heard.push_back(Seconds(std::max(a.last_heard, t0) - t0));
     if (now > t0) stalls.Observe(Seconds(now - t0), heard);
     if (o.interrupt && (signal = o.interrupt->load()) != 0) break;
     bool new_loss = false;
@@ -224,6 +233,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
       new_loss = true;
     }
     if (new_loss && !o.continue_on_agent_loss) break;
+    if (o.observer && now > t0) o.observer->OnTick(Seconds(now - t0), snap);
     if (o.progress && now >= next_progress) {
       meter.Line(std::min(Seconds(now - t0), total), snap);
       next_progress += milliseconds(1000);
@@ -259,11 +269,13 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
       },
       milliseconds(5000));
   auto agents_state = server.Snapshot();
+  if (o.observer) o.observer->OnCollected(measured_s, agents_state);
   const double wall_s = Seconds(Clock::now() - launched);
   const double controller_cpu_s = sys::ProcessCpuNs() / 1e9 - cpu_at_launch;
   const uint64_t refused = server.refused();
   server.Shutdown();
-  fleet.launcher().Stop(3000);
+  // Agents that were scraped linger until Prometheus has their final figures.
+  fleet.launcher().Stop(3000 + static_cast<int>(o.metrics.linger_s() * 1000));
 
   RunResult result = MergeResults(spec, agents_state, measured_s);
   result.problem = problem.id;
