@@ -62,6 +62,8 @@ std::string FleetWords(const RunCliOptions& o) {
   if (o.wait_agents > 0) return std::to_string(o.wait_agents) + " agents dialling in";
   const int n = o.agents > 0 ? o.agents : static_cast<int>(std::thread::hardware_concurrency());
   return std::to_string(n) + " agents";
+}
+
 // "<problem>-20261128T203015Z-1a2b": unique per run, readable in Grafana's run picker.
 std::string NewRunId(const std::string& problem) {
   std::string id;
