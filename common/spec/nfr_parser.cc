@@ -333,8 +333,9 @@ std::vector<RateValue> ParseRates(std::string_view line_in,
       if (factor >= 1 && factor <= kMaxPeakMultiplier) *peak_multiplier = factor;
     }
   }
+  // A stated 0 is kept: the planner refuses it naming this line (a run would offer no load).
   std::erase_if(out, [](const RateValue& r) {
-    return !(r.per_second > 0 && r.per_second <= kMaxRatePerSecond);
+    return !(r.per_second >= 0 && r.per_second <= kMaxRatePerSecond);
   });
   return out;
 }

@@ -178,8 +178,9 @@ Nfr ReadNfr(const Reader& r, const YAML::Node& node, const std::string& field) {
       r.OnlyKeys(t, tf, {"per_second", "label", "class", "noun"});
       RateValue rv;
       auto ps = r.Num(t, tf, "per_second", 0.0, 1e18);
-      if (!ps || *ps <= 0) {
-        r.Fail(t, Reader::Join(tf, "per_second"), "a positive rate is required");
+      // 0 loads (as it parses from a raw line) and is refused by the planner, naming its line.
+      if (!ps || *ps < 0) {
+        r.Fail(t, Reader::Join(tf, "per_second"), "a rate of 0 or more is required");
       }
       rv.per_second = *ps;
       rv.label = r.Str(t, tf, "label", false);
@@ -502,9 +503,9 @@ Problem ParseProblemYaml(const std::string& text, const std::string& source) {
     p.difficulty = r.Str(root, "", "difficulty", false);
     // Prose keeps no surrounding blank lines: the `|` block EmitProblemYaml writes for a
     // multi-line text always reads back with one trailing newline, whatever the text had.
-    p.summary = text::Trim(r.Str(root, "", "summary", false));
-    p.goal = text::Trim(r.Str(root, "", "goal", false));
-    p.description = text::Trim(r.Str(root, "", "description", false));
+    p.summary = r.Str(root, "", "summary", false);
+    p.goal = r.Str(root, "", "goal", false);
+    p.description = r.Str(root, "", "description", false);
     p.functional_requirements = r.StrList(root, "", "functional_requirements");
     p.available_components = r.StrList(root, "", "available_components");
     if (root["nfrs"].IsDefined() && !root["nfrs"].IsNull()) {

@@ -240,7 +240,9 @@ TEST(NfrParser, KeepsOnlyValuesTheLoaderAccepts) {
   const auto kept = ParseLatencyTargets("P99 < 0ms, P95 < 20ms");
   ASSERT_EQ(kept.size(), 1u);
   EXPECT_DOUBLE_EQ(kept[0].ms, 20);
-  EXPECT_TRUE(Rates("0 req/sec").empty());
+  // A stated 0 is kept (and loads back): the planner refuses it naming its line.
+  ASSERT_EQ(Rates("0 req/sec").size(), 1u);
+  EXPECT_DOUBLE_EQ(Rates("0 req/sec")[0].per_second, 0);
   EXPECT_TRUE(Rates(std::string(400, '9') + " req/sec").empty());  // strtod: infinity
   std::optional<double> peak;
   EXPECT_EQ(Rates("100 req/sec, peak 0.5x normal", &peak).size(), 1u);
