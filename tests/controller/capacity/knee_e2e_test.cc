@@ -26,12 +26,15 @@ nlohmann::json Knee(const std::string& target, const std::string& flags, const s
   return nlohmann::json::parse(in, nullptr, false);
 }
 
+// CI machines are shared (2 cores, other tests before and after): trials may void at 5 ms of send
+// lag, not the default 1 ms, or a busy moment would read as the harness limit.
+
 // Must show 1: the saturation knee within 3% of the BoE's 1,200 req/s, the NFR knee (P99 200 ms)
 // within 5% of the BoE's own prediction of where P99 reaches 200 ms, the App Servers the
 // bottleneck both ways, the curve, exit 0.
 TEST(KneeE2e, TutorialBlogKneesAgreeWithTheBoe) {
   archload::testing::ProcessResult r;
-  const auto j = Knee("tutorial-simple-blog", "--agents 2", "blog", &r);
+  const auto j = Knee("tutorial-simple-blog", "--agents 2 --harness-bound 5", "blog", &r);
   ASSERT_TRUE(j.is_object()) << r.out;
   EXPECT_EQ(r.code, 0) << r.out;
   ASSERT_FALSE(j["saturation_knee_rps"].is_null()) << r.out;
@@ -57,8 +60,9 @@ TEST(KneeE2e, TutorialBlogKneesAgreeWithTheBoe) {
 // concurrency give 100: the knee disagrees with the BoE and says which group.
 TEST(KneeE2e, AMisStatedCapacityIsFoundAndNamed) {
   archload::testing::ProcessResult r;
-  const auto j = Knee(kSource + "/tests/data/misstated_capacity.yaml",
-                      "--agents 2 --trial 4 --warmup 1 --precision 0.03", "misstated", &r);
+  const auto j =
+      Knee(kSource + "/tests/data/misstated_capacity.yaml",
+           "--agents 2 --trial 4 --warmup 1 --precision 0.03 --harness-bound 5", "misstated", &r);
   ASSERT_TRUE(j.is_object()) << r.out;
   ASSERT_FALSE(j["saturation_knee_rps"].is_null()) << r.out;
   const double measured = j["saturation_knee_rps"].get<double>();
