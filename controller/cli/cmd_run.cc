@@ -76,6 +76,16 @@ std::string NewRunId(const std::string& problem) {
   return id + "-" + when + "-" + security::Hex(security::RandomBytes(2));
 }
 
+// "2026-11-28T20:55:35Z"
+std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 }  // namespace
 
 int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
@@ -191,6 +201,7 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
             << planner::FormatScale(plan.scale_divisor) << ", offering "
             << offered / plan.scale_divisor << " req/s for " << duration << " s\n";
   if (watch) std::cerr << "run " << ro.run_id << ": metrics at " << watch->url() << "\n";
+  const std::string started_at = UtcNow();
   run::RunResult result;
   try {
     result = run::Run(problem, plan, ro, std::cerr);
@@ -204,6 +215,8 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
                               ": the BoE column describes the unscaled design");
   }
   result.run_id = ro.run_id;
+  result.parameters = {problem.title,        o.profile,  o.arrivals,    o.seed,
+                       o.service_time_scale, started_at, g.command_line};
   run::Judge(result, problem, prediction);
   if (watch) {
     watch->Finish(result);

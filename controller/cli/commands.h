@@ -16,6 +16,7 @@ inline constexpr int kExitError = 2;
 struct GlobalOptions {
   std::string catalog_flag;
   const char* argv0 = nullptr;
+  std::string command_line;  // as typed, for reports
 };
 
 int RunImportSeed(const GlobalOptions& g, const std::string& seed, const std::string& out_dir);

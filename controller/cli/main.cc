@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   GlobalOptions g;
   g.argv0 = argv[0];
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = i == 0 ? "archload" : argv[i];
+    const bool plain = !arg.empty() && arg.find_first_of(" \t\"'$`\\") == std::string::npos;
+    g.command_line += (i ? " " : "") + (plain ? arg : "'" + arg + "'");
+  }
   app.add_option("--catalog", g.catalog_flag, "problem catalog directory (default: problems/)");
   int code = kExitOk;
 
