@@ -13,6 +13,7 @@
 #include "controller/planner/latency_budget.h"
 #include "controller/planner/what_if.h"
 #include "controller/metrics/run_metrics.h"
+#include "controller/report/html/report_page.h"
 #include "controller/report/report_file.h"
 #include "controller/report/run_report.h"
 #include "controller/run/interrupt.h"
@@ -106,6 +107,7 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   const double duration = ParseDuration(o.duration);
   const double linger = ParseDuration(o.linger, "--linger", /*allow_zero=*/true);
   if (!o.report.empty()) report::CheckWritable("--report", o.report);
+  if (!o.html.empty()) report::CheckWritable("--html", o.html);
 
   // Size the fleet for the problem's rate; --rate changes only what is offered to it.
   planner::PlanOptions popts;
@@ -223,9 +225,11 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
     for (const auto& w : watch->warnings()) result.warnings.push_back(w);
   }
   report::PrintRun(result, prediction, std::cout);
-  if (!o.report.empty()) {
+  if (!o.report.empty() || !o.html.empty()) {
     try {
-      report::WriteAtomically(o.report, report::RunToJson(result, prediction).dump(2) + "\n");
+      const auto json = report::RunToJson(result, prediction);
+      if (!o.report.empty()) report::WriteAtomically(o.report, json.dump(2) + "\n");
+      if (!o.html.empty()) report::WriteAtomically(o.html, report::html::RenderRunReport(json));
     } catch (const std::runtime_error& e) {
       std::cerr << "error: " << e.what() << "\n";
       return kExitError;

@@ -55,6 +55,7 @@ struct RunCliOptions {
   int agents = 0;
   uint64_t seed = 42;
   std::string report;
+  std::string html;  // --html: the HTML report (docs/run-report.md)
   bool quiet = false;
   double service_time_scale = 1;
   int timer_spin_us = 50;
@@ -93,7 +94,15 @@ struct KneeCliOptions {
   int agents = 0;
   uint64_t seed = 42;
   std::string report;
+  std::string html;
 };
 int RunKnee(const GlobalOptions& g, const KneeCliOptions& o);
+
+// `archload report r.json -o r.html`: the HTML report of a run or knee report written earlier.
+struct ReportCliOptions {
+  std::string input;
+  std::string output;  // default: the input with .html for .json
+};
+int RunReport(const GlobalOptions& g, const ReportCliOptions& o);
 
 }  // namespace archload::cli

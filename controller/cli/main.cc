@@ -131,6 +131,7 @@ int main(int argc, char** argv) {
   prun->add_option("--headroom", run.headroom, "sizing headroom")->check(Number(kHeadroom));
   prun->add_option("--seed", run.seed, "random seed");
   prun->add_option("--report", run.report, "write the JSON report here");
+  prun->add_option("--html", run.html, "write the HTML report here (one file, no network)");
   prun->add_flag("--quiet", run.quiet, "no progress line");
   prun->add_option("--service-time-scale", run.service_time_scale,
                    "multiply emulated service times (0: measure the harness itself)")
@@ -207,7 +208,15 @@ int main(int argc, char** argv) {
       ->check(Number({.min = 1, .max = 1024, .whole = true}));
   pknee->add_option("--seed", knee.seed, "random seed");
   pknee->add_option("--report", knee.report, "write the JSON report here");
+  pknee->add_option("--html", knee.html, "write the HTML report here");
   pknee->callback([&] { code = RunKnee(g, knee); });
+
+  ReportCliOptions rep;
+  auto* preport =
+      app.add_subcommand("report", "render a run's or a knee's JSON report as one HTML file");
+  preport->add_option("report", rep.input, "a JSON report from run or knee --report")->required();
+  preport->add_option("-o,--output", rep.output, "the HTML file (default: beside, .html)");
+  preport->callback([&] { code = RunReport(g, rep); });
 
   try {
     app.parse(argc, argv);

@@ -8,5 +8,7 @@ namespace archload::report {
 
 inline constexpr const char* kRunReportSchema = "archload-run-report";
 inline constexpr int kRunReportSchemaVersion = 2;
+// `archload knee --report` (controller/capacity/knee_report.cc).
+inline constexpr const char* kKneeReportSchema = "archload.knee/1";
 
 }  // namespace archload::report
