@@ -2,6 +2,8 @@
 #include <iostream>
 
 #include "controller/cli/commands.h"
+#include "controller/report/compare.h"
+#include "controller/report/html/compare_page.h"
 #include "controller/report/html/report_page.h"
 #include "controller/report/report_file.h"
 #include "controller/report/report_reader.h"
@@ -40,6 +42,33 @@ int RunReport(const GlobalOptions&, const ReportCliOptions& o) {
     return kExitError;
   }
   return kExitOk;
+}
+
+int RunCompare(const GlobalOptions&, const CompareCliOptions& o) {
+  std::vector<report::LoadedReport> reports;
+  try {
+    if (o.inputs.size() < 2) throw report::ReportError("compare needs two reports or more");
+    for (const auto& path : o.inputs) reports.push_back(report::ReadRunReport(path));
+    if (!o.html.empty()) report::CheckWritable("--html", o.html);
+  } catch (const std::runtime_error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitError;
+  }
+  const auto comparison = report::Compare(reports);
+  if (o.format == "json") {
+    std::cout << report::ComparisonToJson(comparison).dump(2) << "\n";
+  } else {
+    report::PrintComparison(comparison, std::cout);
+  }
+  if (!o.html.empty()) {
+    try {
+      report::WriteAtomically(o.html, report::html::RenderComparison(comparison, reports));
+    } catch (const std::runtime_error& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return kExitError;
+    }
+  }
+  return report::ComparisonExitCode(comparison) == 0 ? kExitOk : kExitFailed;
 }
 
 }  // namespace archload::cli

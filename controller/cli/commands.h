@@ -105,4 +105,13 @@ struct ReportCliOptions {
 };
 int RunReport(const GlobalOptions& g, const ReportCliOptions& o);
 
+// `archload compare a.json b.json [...]`: side by side; exit 1 when an NFR that held in the
+// first fails in a later one.
+struct CompareCliOptions {
+  std::vector<std::string> inputs;
+  std::string html;
+  std::string format = "table";  // table | json
+};
+int RunCompare(const GlobalOptions& g, const CompareCliOptions& o);
+
 }  // namespace archload::cli

@@ -218,6 +218,17 @@ int main(int argc, char** argv) {
   preport->add_option("-o,--output", rep.output, "the HTML file (default: beside, .html)");
   preport->callback([&] { code = RunReport(g, rep); });
 
+  CompareCliOptions cmp;
+  auto* pcompare = app.add_subcommand(
+      "compare", "runs side by side; exit 1 when an NFR that held in the first fails later");
+  pcompare->add_option("reports", cmp.inputs, "two or more JSON reports, the baseline first")
+      ->required()
+      ->expected(2, -1);
+  pcompare->add_option("--html", cmp.html, "also write the comparison as HTML");
+  pcompare->add_option("--format", cmp.format, "table|json")
+      ->check(CLI::IsMember({"table", "json"}));
+  pcompare->callback([&] { code = RunCompare(g, cmp); });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

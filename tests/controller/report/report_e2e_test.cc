@@ -1,10 +1,12 @@
 // Reports of real runs: the per-second series and the serialized histogram add up to the run's
-// own totals, and the measured call rates match the groups they feed.
+// own totals, the measured call rates match the groups they feed, and `archload compare` on
+// tutorial-simple-blog at 1,000 and 3,000 req/s names the NFRs the second fails and exits 1.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/stats/histogram.h"
 #include "common/text/base64.h"
@@ -93,6 +95,47 @@ TEST(ReportE2e, SeriesHistogramAndCallsAddUpToTheRun) {
   EXPECT_NEAR(lb_to_app, (*app)["rps"].get<double>(), 0.5);
   EXPECT_NEAR(app_to_db, (*app)["rps"].get<double>(), 0.5);  // one store call per request
   EXPECT_EQ(r["calls"].size(), 4u);
+}
+
+TEST(ReportE2e, CompareTutorialBlogAt1000And3000FlagsTheSecondsFailuresAndExits1) {
+  ProcessResult p1, p3;
+  const Json r1 = RunBlog(1000, "1k", &p1), r3 = RunBlog(3000, "3k", &p3);
+  ASSERT_TRUE(r1.is_object()) << p1.out;
+  ASSERT_TRUE(r3.is_object()) << p3.out;
+  ASSERT_TRUE(r1["pass"].get<bool>()) << "the baseline must hold: " << p1.out;
+  const std::string a = Temp("1k.json").string(), b = Temp("3k.json").string();
+  const auto html = Temp("compare.html");
+  fs::remove(html);
+  const auto cmp =
+      RunCommand("timeout 60 " + kBin + "compare " + a + " " + b + " --html " + html.string());
+  EXPECT_EQ(cmp.code, 1) << cmp.out;
+  for (const char* nfr : {"P99 latency", "throughput"}) {
+    EXPECT_NE(cmp.out.find(std::string("REGRESSION: ") + nfr + " held in [1]"), std::string::npos)
+        << nfr << "\n"
+        << cmp.out;
+  }
+  EXPECT_TRUE(fs::exists(html));
+  // The same as JSON, for scripts.
+  const auto js = RunCommand("timeout 60 " + kBin + "compare " + a + " " + b + " --format json");
+  EXPECT_EQ(js.code, 1);
+  const Json j = Json::parse(js.out.substr(js.out.find('{')), nullptr, false);
+  ASSERT_TRUE(j.is_object()) << js.out;
+  std::set<std::string> regressed;
+  for (const auto& r : j["regressions"]) regressed.insert(r["nfr"].get<std::string>());
+  EXPECT_TRUE(regressed.count("P99 latency"));
+  EXPECT_TRUE(regressed.count("throughput"));
+  // The other way round, nothing that held fails: exit 0.
+  EXPECT_EQ(RunCommand("timeout 60 " + kBin + "compare " + b + " " + a).code, 0);
+  // Not a run report: exit 2, naming the file.
+  const auto plan = Temp("plan.json");
+  RunCommand(kBin + "plan tutorial-simple-blog --format json > " + plan.string());
+  const auto bad = RunCommand("timeout 60 " + kBin + "compare " + a + " " + plan.string());
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find(plan.string() + ": not an archload run report"), std::string::npos)
+      << bad.out;
+  const auto rep = RunCommand("timeout 60 " + kBin + "report " + plan.string());
+  EXPECT_EQ(rep.code, 2);
+  EXPECT_NE(rep.out.find(plan.string()), std::string::npos);
 }
 
 }  // namespace
