@@ -105,14 +105,25 @@ std::string Hostname(const SessionOptions& o) {
   return buf;
 }
 
-// Sends a heartbeat every interval until the run starts, then stats: the controller hears from
-// this agent every second whatever phase the run is in.
+// The agent's pulse: something reaches the controller at least every interval whatever the
+// run's phase. Once the load has started, stats go out at whole intervals of the load (1 s, 2 s,
+// ... after the start instant all agents share), so the controller can difference consecutive
+// reports into figures per second that line up across agents (controller/run/series_recorder.h);
+// heartbeats fill any longer gap (before the first whole second).
 class Pulse {
  public:
+  using Time = std::chrono::steady_clock::time_point;
   Pulse(Writer& writer, AgentRuntime& runtime, std::chrono::milliseconds interval)
       : writer_(writer), runtime_(runtime), interval_(interval), thread_([this] { Loop(); }) {}
   ~Pulse() { Stop(); }
-  void StartStats() { stats_ = true; }
+  // `start_ns`: the load's start on this agent's monotonic clock.
+  void StartStats(int64_t start_ns) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      start_ns_ = start_ns;
+    }
+    cv_.notify_all();
+  }
   void Stop() {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -123,18 +134,36 @@ class Pulse {
   }
 
  private:
+  // The next whole interval of the load after now; never before the load starts.
+  Time NextWhole() const {
+    if (start_ns_ == 0) return Time::max();
+    const int64_t step = std::chrono::nanoseconds(interval_).count();
+    const int64_t now = Now(), elapsed = now - start_ns_;
+    const int64_t k = elapsed < 0 ? 1 : elapsed / step + 1;
+    return std::chrono::steady_clock::now() + std::chrono::nanoseconds(start_ns_ + k * step - now);
+  }
+
   void Loop() {
     std::unique_lock<std::mutex> lock(mu_);
-    while (!cv_.wait_for(lock, interval_, [&] { return stop_; })) {
+    Time last = std::chrono::steady_clock::now();
+    for (;;) {
+      const int64_t started = start_ns_;
+      const Time whole = NextWhole(), due = std::min(last + interval_, whole);
+      // Woken early only to stop, or when the load starts (to align with it).
+      if (cv_.wait_until(lock, due, [&] { return stop_ || start_ns_ != started; })) {
+        if (stop_) break;
+        continue;
+      }
       lock.unlock();
       v1::AgentMessage m;
-      if (stats_) {
+      if (due == whole) {
         *m.mutable_stats() = runtime_.Snapshot(false);
       } else {
         m.mutable_heartbeat();
       }
       const bool ok = writer_.Write(m);
       lock.lock();
+      last = std::chrono::steady_clock::now();
       if (!ok) break;
     }
   }
@@ -142,9 +171,9 @@ class Pulse {
   Writer& writer_;
   AgentRuntime& runtime_;
   std::chrono::milliseconds interval_;
-  std::atomic<bool> stats_{false};
   std::mutex mu_;
   std::condition_variable cv_;
+  int64_t start_ns_ = 0;
   bool stop_ = false;
   std::thread thread_;
 };
@@ -347,7 +376,7 @@ int RunSession(const SessionOptions& o) {
     SayGoodbye(writer, std::string("refusing to start: ") + e.what());
     return kSessionRefused;
   }
-  pulse.StartStats();
+  pulse.StartStats(runtime.start_ns());
 
   int code = kSessionLostLease;  // unless the controller collects, the lease is lost
   while (read(&msg)) {

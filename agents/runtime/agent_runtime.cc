@@ -197,6 +197,12 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
       g->set_broker_depth(c.broker_depth);
       g->set_async_ns(c.async_ns.Serialize());
       g->set_lateness_ns(c.lateness_ns.Serialize());
+      for (size_t t = 0; t < c.calls_to.size(); ++t) {
+        if (c.calls_to[t] == 0) continue;
+        auto* call = g->add_calls();
+        call->set_target(static_cast<int>(t));
+        call->set_requests(c.calls_to[t]);
+      }
     }
     const auto& cc = fleet_->client();
     auto* c = s.mutable_client();

@@ -38,6 +38,8 @@ class AgentRuntime {
   void Start(const v1::Start& start);
   // The same, starting the load generators at `start_ns` on this agent's monotonic clock.
   void StartAt(const v1::Start& start, int64_t start_ns);
+  // When the load started (this agent's monotonic clock), once StartAt has returned; 0 before.
+  int64_t start_ns() const { return start_ns_; }
   // Stops sending new client requests; in-flight ones go on.
   void StopLoad();
   size_t InFlight();

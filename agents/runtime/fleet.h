@@ -52,6 +52,12 @@ struct GroupCounters : VisitCounters {
   stats::Histogram async_ns;
   stats::ThresholdCounts async_under;  // exact counts of async_ns at the async NFR targets
   stats::Histogram lateness_ns;        // emulated service end: actual - intended
+  std::vector<uint64_t> calls_to;      // [target group]: calls this group's instances sent there
+
+  void CountCall(int target) {
+    if (static_cast<size_t>(target) >= calls_to.size()) calls_to.resize(target + 1);
+    ++calls_to[target];
+  }
 };
 
 struct ClientCounters {

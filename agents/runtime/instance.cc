@@ -198,6 +198,7 @@ void Instance::Pump(ConsumerGroup& cg) {
     out.request_class = static_cast<uint8_t>(model::RequestClass::kWrite);
     out.flags = kFlagDelivery;
     const int instance = fleet_.ChooseInstance(cg.group, "round_robin");
+    g.counters.CountCall(cg.group);
     ConsumerGroup* cgp = &cg;
     fleet_.peers().Send(cg.group, instance, out, [this, cgp, out](const Frame& reply) {
       --cgp->inflight;

@@ -38,6 +38,7 @@ void Task::Issue(const model::Call& call, bool async, std::function<void(const F
     }
     return;
   }
+  fleet_.group(group_).counters.CountCall(call.target);
   Frame out = frame_;
   out.trace_len = path_len_;  // downstream sees the path, not earlier siblings' hops
   out.kind = FrameKind::kRequest;

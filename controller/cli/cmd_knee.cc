@@ -8,6 +8,7 @@
 #include "controller/capacity/trial_runner.h"
 #include "controller/catalog/catalog.h"
 #include "controller/cli/commands.h"
+#include "controller/report/html/report_page.h"
 #include "controller/report/report_file.h"
 #include "controller/report/table.h"
 #include "controller/run/interrupt.h"
@@ -34,6 +35,7 @@ int RunKnee(const GlobalOptions& g, const KneeCliOptions& o) {
   catalog::Catalog cat(catalog::FindCatalogDir(g.catalog_flag, g.argv0));
   const spec::Problem problem = catalog::LoadProblemOrDesign(o.target, cat);
   if (!o.report.empty()) report::CheckWritable("--report", o.report);
+  if (!o.html.empty()) report::CheckWritable("--html", o.html);
   planner::PlanOptions popts;
   popts.scale = planner::ParseScale(o.scale);
   popts.headroom = o.headroom;
@@ -122,8 +124,10 @@ int RunKnee(const GlobalOptions& g, const KneeCliOptions& o) {
   capacity::FindBottleneck(rep);
   capacity::FindMisjudged(rep);
   capacity::PrintKnee(rep, std::cout);
-  if (!o.report.empty()) {
-    report::WriteAtomically(o.report, capacity::KneeToJson(rep).dump(2) + "\n");
+  if (!o.report.empty() || !o.html.empty()) {
+    const auto json = capacity::KneeToJson(rep);
+    if (!o.report.empty()) report::WriteAtomically(o.report, json.dump(2) + "\n");
+    if (!o.html.empty()) report::WriteAtomically(o.html, report::html::RenderKneeReport(json));
   }
   if (rep.interrupted) return 128 + run::InterruptGuard::Signal();
   return rep.search.saturation.rps ? kExitOk : kExitError;

@@ -13,6 +13,7 @@
 #include "controller/planner/latency_budget.h"
 #include "controller/planner/what_if.h"
 #include "controller/metrics/run_metrics.h"
+#include "controller/report/html/report_page.h"
 #include "controller/report/report_file.h"
 #include "controller/report/run_report.h"
 #include "controller/run/interrupt.h"
@@ -76,6 +77,16 @@ std::string NewRunId(const std::string& problem) {
   return id + "-" + when + "-" + security::Hex(security::RandomBytes(2));
 }
 
+// "2026-11-28T20:55:35Z"
+std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 }  // namespace
 
 int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
@@ -96,6 +107,7 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   const double duration = ParseDuration(o.duration);
   const double linger = ParseDuration(o.linger, "--linger", /*allow_zero=*/true);
   if (!o.report.empty()) report::CheckWritable("--report", o.report);
+  if (!o.html.empty()) report::CheckWritable("--html", o.html);
 
   // Size the fleet for the problem's rate; --rate changes only what is offered to it.
   planner::PlanOptions popts;
@@ -191,6 +203,7 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
             << planner::FormatScale(plan.scale_divisor) << ", offering "
             << offered / plan.scale_divisor << " req/s for " << duration << " s\n";
   if (watch) std::cerr << "run " << ro.run_id << ": metrics at " << watch->url() << "\n";
+  const std::string started_at = UtcNow();
   run::RunResult result;
   try {
     result = run::Run(problem, plan, ro, std::cerr);
@@ -204,15 +217,19 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
                               ": the BoE column describes the unscaled design");
   }
   result.run_id = ro.run_id;
+  result.parameters = {problem.title,        o.profile,  o.arrivals,    o.seed,
+                       o.service_time_scale, started_at, g.command_line};
   run::Judge(result, problem, prediction);
   if (watch) {
     watch->Finish(result);
     for (const auto& w : watch->warnings()) result.warnings.push_back(w);
   }
   report::PrintRun(result, prediction, std::cout);
-  if (!o.report.empty()) {
+  if (!o.report.empty() || !o.html.empty()) {
     try {
-      report::WriteAtomically(o.report, report::RunToJson(result, prediction).dump(2) + "\n");
+      const auto json = report::RunToJson(result, prediction);
+      if (!o.report.empty()) report::WriteAtomically(o.report, json.dump(2) + "\n");
+      if (!o.html.empty()) report::WriteAtomically(o.html, report::html::RenderRunReport(json));
     } catch (const std::runtime_error& e) {
       std::cerr << "error: " << e.what() << "\n";
       return kExitError;

@@ -16,6 +16,7 @@ inline constexpr int kExitError = 2;
 struct GlobalOptions {
   std::string catalog_flag;
   const char* argv0 = nullptr;
+  std::string command_line;  // as typed, for reports
 };
 
 int RunImportSeed(const GlobalOptions& g, const std::string& seed, const std::string& out_dir);
@@ -54,6 +55,7 @@ struct RunCliOptions {
   int agents = 0;
   uint64_t seed = 42;
   std::string report;
+  std::string html;  // --html: the HTML report (docs/run-report.md)
   bool quiet = false;
   double service_time_scale = 1;
   int timer_spin_us = 50;
@@ -92,7 +94,24 @@ struct KneeCliOptions {
   int agents = 0;
   uint64_t seed = 42;
   std::string report;
+  std::string html;
 };
 int RunKnee(const GlobalOptions& g, const KneeCliOptions& o);
+
+// `archload report r.json -o r.html`: the HTML report of a run or knee report written earlier.
+struct ReportCliOptions {
+  std::string input;
+  std::string output;  // default: the input with .html for .json
+};
+int RunReport(const GlobalOptions& g, const ReportCliOptions& o);
+
+// `archload compare a.json b.json [...]`: side by side; exit 1 when an NFR that held in the
+// first fails in a later one.
+struct CompareCliOptions {
+  std::vector<std::string> inputs;
+  std::string html;
+  std::string format = "table";  // table | json
+};
+int RunCompare(const GlobalOptions& g, const CompareCliOptions& o);
 
 }  // namespace archload::cli

@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   GlobalOptions g;
   g.argv0 = argv[0];
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = i == 0 ? "archload" : argv[i];
+    const bool plain = !arg.empty() && arg.find_first_of(" \t\"'$`\\") == std::string::npos;
+    g.command_line += (i ? " " : "") + (plain ? arg : "'" + arg + "'");
+  }
   app.add_option("--catalog", g.catalog_flag, "problem catalog directory (default: problems/)");
   int code = kExitOk;
 
@@ -126,6 +131,7 @@ int main(int argc, char** argv) {
   prun->add_option("--headroom", run.headroom, "sizing headroom")->check(Number(kHeadroom));
   prun->add_option("--seed", run.seed, "random seed");
   prun->add_option("--report", run.report, "write the JSON report here");
+  prun->add_option("--html", run.html, "write the HTML report here (one file, no network)");
   prun->add_flag("--quiet", run.quiet, "no progress line");
   prun->add_option("--service-time-scale", run.service_time_scale,
                    "multiply emulated service times (0: measure the harness itself)")
@@ -202,7 +208,26 @@ int main(int argc, char** argv) {
       ->check(Number({.min = 1, .max = 1024, .whole = true}));
   pknee->add_option("--seed", knee.seed, "random seed");
   pknee->add_option("--report", knee.report, "write the JSON report here");
+  pknee->add_option("--html", knee.html, "write the HTML report here");
   pknee->callback([&] { code = RunKnee(g, knee); });
+
+  ReportCliOptions rep;
+  auto* preport =
+      app.add_subcommand("report", "render a run's or a knee's JSON report as one HTML file");
+  preport->add_option("report", rep.input, "a JSON report from run or knee --report")->required();
+  preport->add_option("-o,--output", rep.output, "the HTML file (default: beside, .html)");
+  preport->callback([&] { code = RunReport(g, rep); });
+
+  CompareCliOptions cmp;
+  auto* pcompare = app.add_subcommand(
+      "compare", "runs side by side; exit 1 when an NFR that held in the first fails later");
+  pcompare->add_option("reports", cmp.inputs, "two or more JSON reports, the baseline first")
+      ->required()
+      ->expected(2, -1);
+  pcompare->add_option("--html", cmp.html, "also write the comparison as HTML");
+  pcompare->add_option("--format", cmp.format, "table|json")
+      ->check(CLI::IsMember({"table", "json"}));
+  pcompare->callback([&] { code = RunCompare(g, cmp); });
 
   try {
     app.parse(argc, argv);

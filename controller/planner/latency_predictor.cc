@@ -115,6 +115,7 @@ LatencySummary LatencyPredictor::Summary(std::optional<RequestClass> c) const {
   s.p95_ms = PercentileMs(95, c);
   s.p99_ms = PercentileMs(99, c);
   s.p999_ms = PercentileMs(99.9, c);
+  for (double p : kSpectrumPercentiles) s.spectrum.emplace_back(p, PercentileMs(p, c));
   return s;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "common/model/call_rules.h"
@@ -19,6 +20,12 @@
 
 namespace archload::planner {
 
+// The percentiles of a latency spectrum (the run report's "spectrum", P0 to P99.99): dense where
+// tails live, for a plot against log(1 / (1 - p)).
+inline constexpr std::array<double, 25> kSpectrumPercentiles = {
+    0,  10,    20,   30, 40,    50, 60,    70,   75,    80,   85,    90,   92.5,
+    95, 96.25, 97.5, 98, 98.75, 99, 99.25, 99.5, 99.75, 99.9, 99.95, 99.99};
+
 struct LatencySummary {
   bool stable = true;  // false: some hop on the path is at or over capacity
   size_t samples = 0;
@@ -27,6 +34,9 @@ struct LatencySummary {
   double p95_ms = 0;
   double p99_ms = 0;
   double p999_ms = 0;
+  // (percentile, ms) at kSpectrumPercentiles. Sampled: P99.99 of 20,000 samples rests on the
+  // two slowest.
+  std::vector<std::pair<double, double>> spectrum;
 };
 
 class LatencyPredictor {

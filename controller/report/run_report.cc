@@ -4,6 +4,8 @@
 
 #include "common/spec/spec_yaml.h"
 #include "controller/planner/scale.h"
+#include "controller/report/histogram_json.h"
+#include "controller/report/series_json.h"
 #include "controller/report/table.h"
 
 namespace archload::report {
@@ -33,8 +35,13 @@ double PercentileUs(const stats::Histogram& h, double p) {
 
 nlohmann::json LatencyJson(const stats::Histogram& h) {
   const auto f = run::FiguresOf(h);
-  return {{"count", f.count}, {"mean", f.mean_ms}, {"p50", f.p50_ms},
-          {"p95", f.p95_ms},  {"p99", f.p99_ms},   {"p999", f.p999_ms}};
+  return {{"count", f.count},
+          {"mean", f.mean_ms},
+          {"p50", f.p50_ms},
+          {"p95", f.p95_ms},
+          {"p99", f.p99_ms},
+          {"p999", f.p999_ms},
+          {"histogram", HistogramToJson(h)}};
 }
 
 }  // namespace
@@ -42,7 +49,16 @@ nlohmann::json LatencyJson(const stats::Histogram& h) {
 nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& prediction) {
   nlohmann::json j;
   j["run_id"] = r.run_id;
+  j["schema"] = kRunReportSchema;
+  j["schema_version"] = kRunReportSchemaVersion;
   j["problem"] = r.problem;
+  j["title"] = r.parameters.title;
+  j["parameters"] = {{"profile", r.parameters.profile},
+                     {"arrivals", r.parameters.arrivals},
+                     {"seed", r.parameters.seed},
+                     {"service_time_scale", r.parameters.service_time_scale},
+                     {"started_at", r.parameters.started_at},
+                     {"command", r.parameters.command}};
   j["scale"] = planner::FormatScale(r.divisor);
   j["scale_divisor"] = r.divisor;
   j["duration_s"] = r.duration_s;  // the window measured; rates are over it
@@ -56,10 +72,16 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
   j["latency_ms"] = LatencyJson(r.all_ns);
   j["latency_ms"]["read"] = LatencyJson(r.read_ns);
   j["latency_ms"]["write"] = LatencyJson(r.write_ns);
-  j["predicted_latency_ms"] = {
-      {"mean", prediction.latency.mean_ms}, {"p50", prediction.latency.p50_ms},
-      {"p95", prediction.latency.p95_ms},   {"p99", prediction.latency.p99_ms},
-      {"p999", prediction.latency.p999_ms}, {"stable", prediction.latency.stable}};
+  j["latency_ms"]["spectrum"] = SpectrumJson(r.all_ns);
+  j["predicted_latency_ms"] = {{"mean", prediction.latency.mean_ms},
+                               {"p50", prediction.latency.p50_ms},
+                               {"p95", prediction.latency.p95_ms},
+                               {"p99", prediction.latency.p99_ms},
+                               {"p999", prediction.latency.p999_ms},
+                               {"stable", prediction.latency.stable},
+                               {"spectrum", SpectrumJson(prediction.latency.spectrum)}};
+  j["predicted_max_rps"] = Opt(prediction.max_throughput_rps);  // at the run's scale
+  j["predicted_bottleneck"] = prediction.bottleneck;
   j["error_rate"] = r.error_rate;
   auto& nfr = j["nfr"] = nlohmann::json::array();
   for (const auto& v : r.nfrs) {
@@ -80,6 +102,7 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
                      {"type", g.type},
                      {"role", g.role},
                      {"count", g.count},
+                     {"concurrency", g.concurrency},
                      {"rps", g.rps},
                      {"utilization", g.utilization},
                      {"p50_ms", f.p50_ms},
@@ -87,8 +110,12 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
                      {"rejected", g.rejected},
                      {"failed", g.failed},
                      {"harness_failed", g.harness_failed},
-                     {"hit_ratio", Opt(g.hit_ratio)}};
-    if (i < prediction.groups.size()) c["predicted_utilization"] = prediction.groups[i].utilization;
+                     {"hit_ratio", Opt(g.hit_ratio)},
+                     {"queue_depth", g.queue_depth}};
+    if (i < prediction.groups.size()) {
+      c["predicted_utilization"] = prediction.groups[i].utilization;
+      if (const auto& hr = prediction.groups[i].profile.hit_rate) c["predicted_hit_ratio"] = *hr;
+    }
     if (g.role == "broker") {
       c["published"] = g.published;
       c["broker_depth"] = g.broker_depth;
@@ -99,6 +126,8 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
     }
     comps.push_back(c);
   }
+  j["calls"] = CallsToJson(r);
+  j["series"] = SeriesToJson(r.series, r.groups);
   const auto& h = r.harness;
   j["harness"] = {
       {"agents", h.agents},

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "controller/report/report_schema.h"
 #include "controller/run/run_result.h"
 
 namespace archload::report {

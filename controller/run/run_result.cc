@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "archload/v1/roles.h"
 #include "common/spec/nfr_parser.h"
@@ -134,6 +135,11 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
       g.queue_depth += gs.queue_depth();
       MergeSerialized(g.sojourn_ns, gs.sojourn_ns());
       MergeSerialized(g.async_ns, gs.async_ns());
+      for (const auto& c : gs.calls()) {
+        if (c.target() >= 0 && c.target() < static_cast<int>(r.groups.size())) {
+          g.calls_to[c.target()] += c.requests();
+        }
+      }
     }
     const auto& c = s.client();
     r.offered += c.offered();
@@ -179,6 +185,14 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     // Service time is counted when it ends, some of it during the drain after the load window.
     g.utilization = static_cast<double>(g.busy_ns) / (1e9 * window_s * g.count * g.concurrency);
     if (g.hits + g.misses > 0) g.hit_ratio = static_cast<double>(g.hits) / (g.hits + g.misses);
+  }
+  for (size_t g = 0; g < spec.groups.size(); ++g) {
+    std::map<int, uint64_t> calls = r.groups[g].calls_to;  // what was used ...
+    std::set<int> wired(spec.groups[g].downstream().begin(), spec.groups[g].downstream().end());
+    for (int d : wired) calls.emplace(d, 0);  // ... and what was drawn but carried nothing
+    for (const auto& [to, n] : calls) {
+      r.calls.push_back({static_cast<int>(g), to, n, n / t, wired.count(to) > 0});
+    }
   }
   if (!r.complete) {
     std::string missing;

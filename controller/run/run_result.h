@@ -13,6 +13,7 @@
 #include "controller/planner/planner.h"
 #include "controller/run/control_server.h"
 #include "controller/run/run_spec.h"
+#include "controller/run/series.h"
 
 namespace archload::run {
 
@@ -37,6 +38,27 @@ struct GroupResult {
   std::optional<double> hit_ratio;
   stats::Histogram sojourn_ns;
   stats::Histogram async_ns;
+  std::map<int, uint64_t> calls_to;  // target group -> calls this group sent it
+};
+
+// One edge of the design graph with what it carried: calls from one group to another, counted
+// by the agents as they were sent (measured, not derived from group rates).
+struct CallEdge {
+  int from = 0, to = 0;  // group indices
+  uint64_t requests = 0;
+  double rps = 0;     // requests / the measured window
+  bool wired = true;  // a connection or script target of the design (else only measured)
+};
+
+// How the run was asked for, for the report's header (filled by `archload run`).
+struct RunParameters {
+  std::string title;
+  std::string profile = "constant";
+  std::string arrivals = "poisson";
+  uint64_t seed = 0;
+  double service_time_scale = 1;
+  std::string started_at;  // UTC, ISO 8601
+  std::string command;     // the command line
 };
 
 struct Verdict {
@@ -143,6 +165,9 @@ struct RunResult {
   uint64_t max_send_lag_ns = 0;
   stats::Histogram read_ns, write_ns, all_ns;
   std::vector<GroupResult> groups;
+  std::vector<CallEdge> calls;  // the design's edges (wired or used), in group order
+  Series series;                // second by second (SeriesRecorder)
+  RunParameters parameters;
   std::string bottleneck;
   std::string bottleneck_reason;
   std::vector<Verdict> nfrs;

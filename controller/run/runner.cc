@@ -14,6 +14,7 @@
 #include "controller/run/fleet_session.h"
 #include "controller/run/placement.h"
 #include "controller/run/progress.h"
+#include "controller/run/series_recorder.h"
 #include "controller/run/stall_detector.h"
 
 namespace archload::run {
@@ -207,6 +208,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   const auto end = t0 + Ms(total);
   Progress meter(progress, total, isatty(fileno(stderr)) && &progress == &std::cerr);
   StallDetector stalls(std::min(2.5, 0.8 * o.lease_timeout_s));
+  SeriesRecorder series(spec, total);
   std::vector<LostAgent> lost;
   int signal = 0;
   auto next_progress = t0 + milliseconds(1000);
@@ -219,6 +221,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
     // silence counts from the load's start.
     for (const auto& a : snap) heard.push_back(Seconds(std::max(a.last_heard, t0) - t0));
     if (now > t0) stalls.Observe(Seconds(now - t0), heard);
+    if (now > t0) series.Observe(snap);
     if (o.interrupt && (signal = o.interrupt->load()) != 0) break;
     bool new_loss = false;
     for (const auto& a : snap) {
@@ -278,6 +281,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   fleet.launcher().Stop(3000 + static_cast<int>(o.metrics.linger_s() * 1000));
 
   RunResult result = MergeResults(spec, agents_state, measured_s);
+  result.series = series.Finish(agents_state, measured_s);
   result.problem = problem.id;
   result.planned_s = total;
   result.harness.startup_s = startup_s;
