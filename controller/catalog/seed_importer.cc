@@ -276,6 +276,13 @@ spec::Problem ParseProblem(const ProblemText& p, std::vector<std::string>* warni
       if (!value.empty() && end != value.c_str() && *end == '\0') c.number = d;
     }
     if (!c.number) c.text = value;
+    // Constants are a YAML mapping, whose loader refuses a repeated key.
+    for (const auto& seen : out.constants) {
+      if (seen.key == c.key) {
+        p.Fail(p.Header().number,
+               "constant '" + c.key + "' is given twice under Constants/Assumptions");
+      }
+    }
     out.constants.push_back(std::move(c));
   }
   out.available_components = p.Bullets("Available Components");

@@ -44,9 +44,8 @@ void CheckLatency(const std::vector<LatencyTarget>& targets) {
 
 void CheckRates(const std::vector<RateValue>& rates, const std::optional<double>& peak) {
   for (const auto& r : rates) {
-    if (!InRange(r.per_second, 0, 1e18) || r.per_second <= 0) {
-      Fail("rate outside (0, 1e18] per second", r.per_second);
-    }
+    // 0 is kept (it loads back; the planner refuses it naming the line).
+    if (!InRange(r.per_second, 0, 1e18)) Fail("rate outside [0, 1e18] per second", r.per_second);
     if (!IsClass(r.request_class)) Fail("rate class '" + r.request_class + "'", 0);
   }
   if (peak && !InRange(*peak, 1, 1e6)) Fail("peak multiplier outside [1, 1e6]", *peak);

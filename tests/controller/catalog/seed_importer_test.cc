@@ -178,6 +178,16 @@ std::string ImportError(const std::string& seed) {
   return "imported";
 }
 
+// Found by tests/fuzz/seed_fuzz: a constant given twice imported, and the YAML written for it
+// did not load (constants are a mapping, and a repeated key is refused).
+TEST(SeedImporter, AConstantGivenTwiceIsRefused) {
+  std::string bad = kSeed;
+  bad.replace(bad.find("- **level:** L5"), 15, "- **read_qps:** 950");
+  const std::string e = ImportError(bad);
+  EXPECT_NE(e.find("constant 'read_qps' is given twice"), std::string::npos) << e;
+  EXPECT_NE(e.find("seed.md:"), std::string::npos) << e;
+}
+
 // Found by tests/fuzz/seed_fuzz: each imported, but the YAML written for it does not load (a
 // duplicate name, an id with a space) or is written outside the catalog (a category "..").
 TEST(SeedImporter, RefusesWhatTheCatalogCannotHold) {
