@@ -292,7 +292,12 @@ int RunSession(const SessionOptions& o) {
   h->add_capabilities("lease");
   h->add_capabilities("clock-sync");
   v1::ControllerMessage msg;
-  if (!writer.Write(hello) || !stream->Read(&msg)) {
+  // The first message that is not a heartbeat must be the Welcome (an older controller could
+  // beat before welcoming).
+  bool got = writer.Write(hello);
+  while (got && (got = stream->Read(&msg)) && msg.has_heartbeat()) {
+  }
+  if (!got) {
     grpc::Status st;
     const std::string why = EndReason(*stream, &st);
     log("the controller at " + o.controller + " did not admit us (" + why + ")");

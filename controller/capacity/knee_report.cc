@@ -10,6 +10,11 @@ namespace archload::capacity {
 
 namespace {
 
+// The model's latency is 0 where it has none: at or past the BoE maximum, queues grow without
+// bound. Written as null (JSON) and "unbounded" (text), never as a 0 ms prediction.
+nlohmann::json BoeJson(double ms) { return ms > 0 ? nlohmann::json(ms) : nlohmann::json(nullptr); }
+std::string BoeMs(double ms) { return ms > 0 ? report::Ms(ms) : "unbounded"; }
+
 using report::HumanRate;
 using report::Ms;
 using report::Percent;
@@ -153,8 +158,8 @@ void PrintKnee(const KneeReport& r, std::ostream& out) {
       const auto& t = p.trial->summary;
       std::vector<std::string> row = {Percent(p.fraction), HumanRate(t.offered_rps),
                                       HumanRate(t.achieved_rps),
-                                      Ms(t.p50_ms) + " (" + Ms(p.boe.latency.p50_ms) + ")",
-                                      Ms(t.p99_ms) + " (" + Ms(p.boe.latency.p99_ms) + ")"};
+                                      Ms(t.p50_ms) + " (" + BoeMs(p.boe.latency.p50_ms) + ")",
+                                      Ms(t.p99_ms) + " (" + BoeMs(p.boe.latency.p99_ms) + ")"};
       for (size_t g = 0; g < r.groups.size() && g < p.trial->result.groups.size(); ++g) {
         if (p.trial->result.groups[g].role == "client") continue;
         row.push_back(Percent(t.utilization[g]) + " (" +
@@ -221,8 +226,8 @@ nlohmann::json KneeToJson(const KneeReport& r) {
   auto curve = nlohmann::json::array();
   for (const auto& p : r.curve) {
     boe_curve.push_back({{"rps", p.fraction * s.saturation.rps.value_or(0)},
-                         {"p50_ms", p.boe.latency.p50_ms},
-                         {"p99_ms", p.boe.latency.p99_ms},
+                         {"p50_ms", BoeJson(p.boe.latency.p50_ms)},
+                         {"p99_ms", BoeJson(p.boe.latency.p99_ms)},
                          {"utilization", ByGroup(r.groups, BoeUtilization(p.boe))}});
     if (!p.trial) continue;
     const auto& t = p.trial->summary;
@@ -231,8 +236,8 @@ nlohmann::json KneeToJson(const KneeReport& r) {
                      {"achieved_rps", t.achieved_rps},
                      {"p50_ms", t.p50_ms},
                      {"p99_ms", t.p99_ms},
-                     {"boe_p50_ms", p.boe.latency.p50_ms},
-                     {"boe_p99_ms", p.boe.latency.p99_ms},
+                     {"boe_p50_ms", BoeJson(p.boe.latency.p50_ms)},
+                     {"boe_p99_ms", BoeJson(p.boe.latency.p99_ms)},
                      {"utilization", ByGroup(r.groups, t.utilization)},
                      {"boe_utilization", ByGroup(r.groups, BoeUtilization(p.boe))}});
   }

@@ -137,6 +137,9 @@ grpc::Status ControlServer::Session(grpc::ServerContext* context, Stream* stream
   }
   size_t index = 0;
   std::string refusal;
+  // Held from admission until the Welcome is written: the heartbeat thread may see the new slot
+  // at once, and an agent reads its first message as the controller's proof of the token.
+  std::unique_lock<std::mutex> first_write;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closing_) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "run is over");
@@ -166,6 +169,8 @@ grpc::Status ControlServer::Session(grpc::ServerContext* context, Stream* stream
       slots_.push_back(Slot{});
       slots_.back().stream = stream;
       slots_.back().context = context;
+      // A fresh mutex nobody else can hold yet, so taking it under mu_ cannot deadlock.
+      first_write = std::unique_lock<std::mutex>(*slots_.back().write_mu);
     }
   }
   if (!refusal.empty()) return Refuse(context, grpc::StatusCode::PERMISSION_DENIED, refusal);
@@ -176,7 +181,8 @@ grpc::Status ControlServer::Session(grpc::ServerContext* context, Stream* stream
     w->set_proof(security::HmacSha256(auth_.token, "controller" + hello.nonce()));
   w->set_lease_timeout_s(auth_.lease_timeout_s);
   w->set_run_id(auth_.run_id);
-  Send(index, welcome);
+  stream->Write(welcome);
+  first_write.unlock();
   cv_.notify_all();
   while (stream->Read(&msg)) {
     if (msg.has_time_probe()) {
