@@ -126,8 +126,8 @@ class Agent {
     for (const auto& g : a.groups()) table.peer_of.emplace_back(g.count(), 0);
     fleet_.peers().SetTable(std::move(table));
     // The caller: a connection that is never started, so what is sent on it is only held.
-    conn_ = std::make_shared<Connection>(asio::ip::tcp::socket(io_),
-                                         Connection::Side::kAccepting, "", &fleet_.health());
+    conn_ = std::make_shared<Connection>(asio::ip::tcp::socket(io_), Connection::Side::kAccepting,
+                                         "", &fleet_.health());
   }
 
   void Handle(Frame& frame) { listener_.OnFrame(conn_, frame); }

@@ -97,15 +97,15 @@ void WriteFrames(const std::filesystem::path& dir) {
   stream("fleet-cache-aside.bin",
          {with(Request(2, 0, 30), 0, kFlagLocalOnly), with(Request(2, 0, 31), 1, kFlagFill),
           with(Request(2, 0, 32), 0, kFlagLocalOnly), with(Request(2, 1, 33), 1, 0)});
-  stream("fleet-store-broker.bin",
-         {Request(3, 0, 40), with(Request(4, 0, 41), 1, 0), with(Request(4, 0, 42), 1, kFlagOneWay)});
+  stream("fleet-store-broker.bin", {Request(3, 0, 40), with(Request(4, 0, 41), 1, 0),
+                                    with(Request(4, 0, 42), 1, kFlagOneWay)});
   stream("fleet-worker-queue-reject.bin",
          {with(Request(5, 0, 50), 1, kFlagDelivery), with(Request(5, 0, 51), 1, kFlagDelivery),
           with(Request(5, 0, 52), 1, kFlagDelivery), Request(5, 1, 53)});
   Frame stray = Request(1, 0, 60);
   stray.kind = FrameKind::kResponse;
-  stream("fleet-unroutable-and-response.bin",
-         {Request(9, 0, 61), Request(1, 2, 62), with(Request(1, 70000, 63), 0, kFlagOneWay), stray});
+  stream("fleet-unroutable-and-response.bin", {Request(9, 0, 61), Request(1, 2, 62),
+                                               with(Request(1, 70000, 63), 0, kFlagOneWay), stray});
 }
 
 void WriteHistograms(const std::filesystem::path& dir) {
