@@ -207,6 +207,13 @@ TEST(SeedImporter, RefusesWhatTheCatalogCannotHold) {
     EXPECT_NE(ImportError(many).find("seed.md:42: minimum count"), std::string::npos)
         << ImportError(many);
   }
+  // Found by seed_fuzz: a constant given twice was written twice, and the file did not load.
+  std::string constant = kSeed;
+  constant.replace(constant.find("- **level:** L5"), 15, "- **read_qps:** 1000");
+  EXPECT_NE(ImportError(constant).find(
+                "seed.md:31: duplicate constant 'read_qps' (first given at line 29)"),
+            std::string::npos)
+      << ImportError(constant);
   for (const char* category : {"..", "a/b", "..\\x"}) {
     std::string bad = kSeed;
     bad.replace(bad.find("**Category:** tutorial"), 22, std::string("**Category:** ") + category);
