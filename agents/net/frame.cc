@@ -48,9 +48,9 @@ const char* FrameErrorName(FrameError e) {
 
 void Frame::AddHop(uint16_t group, uint32_t instance, int64_t now_ns) {
   if (trace_len >= kMaxTrace) return;  // deep paths keep their first hops
-  const int64_t us = std::max<int64_t>(0, (now_ns - origin_ns) / 1000);
+  const uint64_t us = NsBetween(origin_ns, now_ns) / 1000;
   trace[trace_len++] = {group, static_cast<uint16_t>(instance),
-                        static_cast<uint32_t>(std::min<int64_t>(us, UINT32_MAX))};
+                        static_cast<uint32_t>(std::min<uint64_t>(us, UINT32_MAX))};
 }
 
 void Frame::EncodeTo(std::string& out) const {

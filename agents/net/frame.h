@@ -44,6 +44,12 @@ enum class FrameError : uint8_t {
 };
 const char* FrameErrorName(FrameError e);
 
+// to_ns - from_ns, or 0 when to_ns is not later. Never overflows: origin_ns comes off the wire
+// and may be any 64-bit value (INT64_MIN from a hostile or broken peer).
+inline uint64_t NsBetween(int64_t from_ns, int64_t to_ns) {
+  return to_ns > from_ns ? static_cast<uint64_t>(to_ns) - static_cast<uint64_t>(from_ns) : 0;
+}
+
 struct Hop {
   uint16_t group = 0;
   uint16_t instance = 0;   // low 16 bits: the trace is for paths, not routing

@@ -155,8 +155,7 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
         });
         if (delivery) {
           ++gr.counters.consumed;
-          const auto async =
-              static_cast<uint64_t>(std::max<int64_t>(0, Fleet::NowNs() - w->frame.origin_ns));
+          const uint64_t async = NsBetween(w->frame.origin_ns, Fleet::NowNs());
           gr.counters.async_ns.Record(async);
           gr.counters.async_under.Record(async);
         }

@@ -39,9 +39,13 @@ class Listener {
   // Connections accepted and still open (for the metrics).
   size_t Connections() const;
 
+  // What the listener does with each frame a trusted connection decoded: a request goes to the
+  // instance it names, anything else is counted and dropped or answered as the harness's error.
+  // Public so the frame fuzz target (tests/fuzz/frame_fuzz.cc) feeds it without a socket.
+  void OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame);
+
  private:
   void Accept();
-  void OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame);
 
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer retry_;  // accept again after descriptor exhaustion

@@ -102,6 +102,14 @@ double ParsePercentile(const std::string& token) {
   return std::strtod((digits.substr(0, 2) + "." + digits.substr(2)).c_str(), nullptr);
 }
 
+// The first kMaxNfrLineBytes of `line`, not splitting a UTF-8 character.
+std::string Bounded(std::string_view line) {
+  if (line.size() <= kMaxNfrLineBytes) return std::string(line);
+  size_t n = kMaxNfrLineBytes;
+  while (n > 0 && (static_cast<unsigned char>(line[n]) & 0xC0) == 0x80) --n;
+  return std::string(line.substr(0, n));
+}
+
 }  // namespace
 
 std::optional<double> ParseScaledNumber(std::string_view text_in) {
@@ -152,7 +160,7 @@ std::vector<LatencyTarget> ParseLatencyTargets(std::string_view line_in) {
       R"((?:(P\d{2,4}(?:\.\d+)?)(?:\s+([A-Za-z][A-Za-z ]{0,30}?))?)?\s*(?:<=|<|≤|under |within )\s*)"
       R"((\d+(?:\.\d+)?)\s*)"
       R"((μs|µs|us|ns|ms|microseconds?|nanoseconds?|milliseconds?|seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|hr)(?![A-Za-z]))");
-  const std::string line(line_in);
+  const std::string line = Bounded(line_in);
   std::vector<LatencyTarget> out;
   std::optional<double> last_percentile;
   std::string segment_label;  // "Message delivery: P99 < 1s, P999 < 2s." labels both
@@ -212,19 +220,20 @@ std::vector<RateValue> ParseRates(std::string_view line_in,
                                   std::optional<double>* peak_multiplier) {
   // number [scale] [noun words] (/|per) unit     or     number [scale] QPS|TPS|RPS
   static const std::regex kRate(
-      R"((\d+(?:,\d{3})*(?:\.\d+)?)\s*(thousand|million|billion|[kKMBT](?![a-z]))?\s*)"
+      R"((\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*(thousand|million|billion|[kKMBT](?![a-z])))?\s*)"
       R"((?:([A-Za-z][A-Za-z\- ]{0,40}?)\s*(?:/\s*|per\s+)(seconds?|sec|s|minutes?|min|hours?|hr|h|days?)(?![A-Za-z])|(QPS|TPS|RPS|qps|ops)(?![A-Za-z])))");
   static const std::regex kBytes(R"(\s*([kKMGTP]i?B|[kKMGT]?bps|bytes?|bits?)(?![a-z]))");
+  constexpr size_t kFactorWindow = 48;  // "1,000,000 active vehicles × ": the factor's reach
   static const std::regex kFactorBefore(
-      R"((\d+(?:,\d{3})*(?:\.\d+)?)\s*([kKMBT](?![a-z]))?\s*[A-Za-z ]*?\s*(?:×|x)\s*$)");
+      R"((\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*([kKMBT](?![a-z])))?\s*[A-Za-z ]*?\s*(?:×|x)\s*$)");
   static const std::regex kBreakdown(
-      R"((\d+(?:,\d{3})*(?:\.\d+)?)\s*([kKMBT](?![a-z]))?\s+(reads?|writes?|redirects|creates|queries|updates)\b)");
+      R"((\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*([kKMBT](?![a-z])))?\s+(reads?|writes?|redirects|creates|queries|updates)\b)");
   static const std::regex kPeakFactor(
       R"((\d+(?:\.\d+)?)\s*(?:x|×)\s*(normal|bursts?|spikes?|peak))", std::regex::icase);
   static const std::regex kPeakFactor2(R"((?:peak|spike|burst)[^.,]*?(\d+(?:\.\d+)?)\s*(?:x|×))",
                                        std::regex::icase);
 
-  const std::string line(line_in);
+  const std::string line = Bounded(line_in);
   std::vector<RateValue> out;
   auto label_for = [&](size_t begin, size_t end) {
     std::string before = Lower(ClauseBefore(line, begin));
@@ -268,10 +277,20 @@ std::vector<RateValue> ParseRates(std::string_view line_in,
       r.per_second /= PerSecondDivisor(m[4].str());
     }
     if (Lower(r.noun) == "req") r.noun = "requests";
-    // "1M vehicles × 10 tile fetches/sec": multiply by the factor in front.
+    // "1M vehicles × 10 tile fetches/sec": multiply by the factor in front. Only the text just
+    // before the rate can hold it: std::regex backtracks, and over a long prefix this search grew
+    // so fast that a 350-byte line took seconds (found by nfr_fuzz and yaml_fuzz).
     const std::string prefix = line.substr(last_end, begin - last_end);
+    size_t from = prefix.size() > kFactorWindow ? prefix.size() - kFactorWindow : 0;
+    auto in_number = [&](size_t i) {
+      return std::isdigit(static_cast<unsigned char>(prefix[i])) || prefix[i] == ',' ||
+             prefix[i] == '.';
+    };
+    // A number cut by the window is no factor: skip what is left of it.
+    while (from > 0 && from < prefix.size() && in_number(from - 1) && in_number(from)) ++from;
+    const std::string near = prefix.substr(from);
     std::smatch fm;
-    if (std::regex_search(prefix, fm, kFactorBefore)) {
+    if (std::regex_search(near, fm, kFactorBefore)) {
       r.per_second *= ParseNumberWithCommas(fm[1].str()) * Multiplier(fm[2].str());
     }
     r.request_class = RequestClassForNoun(r.noun);
@@ -290,7 +309,7 @@ std::vector<RateValue> ParseRates(std::string_view line_in,
   // "10M req/sec normal, 100M during Black Friday": a bare figure during an event is a peak in
   // the unit of the rate before it.
   static const std::regex kBarePeak(
-      R"(,\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*([kKMBT](?![a-z]))?\s+during\b)");
+      R"(,\s*(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*([kKMBT](?![a-z])))?\s+during\b)");
   if (!out.empty()) {
     std::smatch bm;
     if (std::regex_search(line, bm, kBarePeak)) {
@@ -342,7 +361,7 @@ std::vector<RateValue> ParseRates(std::string_view line_in,
 
 std::optional<double> ParseAvailability(std::string_view line_in) {
   static const std::regex kPercent(R"((\d+(?:\.\d+)?)\s*%)");
-  const std::string line(line_in);
+  const std::string line = Bounded(line_in);
   std::smatch m;
   if (!std::regex_search(line, m, kPercent)) return std::nullopt;
   const double pct = std::strtod(m[1].str().c_str(), nullptr);

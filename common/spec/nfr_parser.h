@@ -13,6 +13,12 @@
 
 namespace archload::spec {
 
+// The line parsers below read at most this many bytes of a line (cut back to a whole UTF-8
+// character); the catalog's longest NFR line has 233. They match with std::regex, which
+// backtracks: its time grows faster than the line, and a kilobyte of digits and tabs in a
+// design's `raw:` took seconds (found by yaml_fuzz). Text past the bound is kept, not read.
+inline constexpr size_t kMaxNfrLineBytes = 400;
+
 // "P95 < 50ms for redirects, P99 < 100ms for redirects" -> two targets labelled "redirects".
 std::vector<LatencyTarget> ParseLatencyTargets(std::string_view line);
 

@@ -264,9 +264,18 @@ spec::Problem ParseProblem(const ProblemText& p, std::vector<std::string>* warni
     std::string key, value;
     if (SplitBoldKey(b, &key, &value)) out.nfrs.push_back(spec::ParseNfr(key, value));
   }
-  for (const auto& b : p.Bullets("Constants/Assumptions")) {
+  // Constants are a mapping in the problem file, where a repeated key is an error: refuse it here,
+  // naming the seed line, rather than write a file that does not load (found by seed_fuzz).
+  std::map<std::string, int> constant_lines;
+  for (const auto& l : p.Section("Constants/Assumptions")) {
+    if (!StartsWith(l.text, "- ")) continue;
     std::string key, value;
-    if (!SplitBoldKey(b, &key, &value)) continue;
+    if (!SplitBoldKey(text::Trim(l.text.substr(2)), &key, &value)) continue;
+    const auto [first, added] = constant_lines.emplace(key, l.number);
+    if (!added) {
+      p.Fail(l.number, "duplicate constant '" + key + "' (first given at line " +
+                           std::to_string(first->second) + ")");
+    }
     spec::Constant c;
     c.key = key;
     c.number = spec::ParseScaledNumber(value);
@@ -276,13 +285,6 @@ spec::Problem ParseProblem(const ProblemText& p, std::vector<std::string>* warni
       if (!value.empty() && end != value.c_str() && *end == '\0') c.number = d;
     }
     if (!c.number) c.text = value;
-    // Constants are a YAML mapping, whose loader refuses a repeated key.
-    for (const auto& seen : out.constants) {
-      if (seen.key == c.key) {
-        p.Fail(p.Header().number,
-               "constant '" + c.key + "' is given twice under Constants/Assumptions");
-      }
-    }
     out.constants.push_back(std::move(c));
   }
   out.available_components = p.Bullets("Available Components");

@@ -29,7 +29,7 @@ void Write(const std::filesystem::path& path, const std::string& bytes) {
   }
 }
 
-Frame Request(uint16_t group, uint16_t instance, uint64_t id) {
+Frame Request(uint16_t group, uint32_t instance, uint64_t id) {
   Frame f;
   f.kind = FrameKind::kRequest;
   f.target_group = group;
@@ -75,6 +75,37 @@ void WriteFrames(const std::filesystem::path& dir) {
   oneway.EncodeTo(out);
   out.resize(out.size() - 5);
   Write(dir / "stream-three-frames-cut.bin", out);
+
+  // Streams for the fleet frame_fuzz hosts (its enum Group: 1 api, 2 cache with a key space,
+  // 3 db, 4 queue (broker), 5 worker (1 ms, one at a time, a queue of 1)).
+  auto stream = [&dir](const char* name, std::initializer_list<Frame> frames) {
+    std::string bytes;
+    for (const auto& f : frames) f.EncodeTo(bytes);
+    Write(dir / name, bytes);
+  };
+  auto with = [](Frame f, uint8_t cls, uint8_t flags) {
+    f.request_class = cls;
+    f.flags = flags;
+    return f;
+  };
+  using archload::agent::kFlagDelivery;
+  using archload::agent::kFlagFill;
+  using archload::agent::kFlagLocalOnly;
+  using archload::agent::kFlagOneWay;
+  stream("fleet-api-read-write.bin",
+         {Request(1, 0, 20), with(Request(1, 1, 21), 1, 0), Request(1, 0, 22)});
+  stream("fleet-cache-aside.bin",
+         {with(Request(2, 0, 30), 0, kFlagLocalOnly), with(Request(2, 0, 31), 1, kFlagFill),
+          with(Request(2, 0, 32), 0, kFlagLocalOnly), with(Request(2, 1, 33), 1, 0)});
+  stream("fleet-store-broker.bin", {Request(3, 0, 40), with(Request(4, 0, 41), 1, 0),
+                                    with(Request(4, 0, 42), 1, kFlagOneWay)});
+  stream("fleet-worker-queue-reject.bin",
+         {with(Request(5, 0, 50), 1, kFlagDelivery), with(Request(5, 0, 51), 1, kFlagDelivery),
+          with(Request(5, 0, 52), 1, kFlagDelivery), Request(5, 1, 53)});
+  Frame stray = Request(1, 0, 60);
+  stray.kind = FrameKind::kResponse;
+  stream("fleet-unroutable-and-response.bin", {Request(9, 0, 61), Request(1, 2, 62),
+                                               with(Request(1, 70000, 63), 0, kFlagOneWay), stray});
 }
 
 void WriteHistograms(const std::filesystem::path& dir) {

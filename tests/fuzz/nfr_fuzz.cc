@@ -8,7 +8,7 @@
 // Properties, beyond "no crash, no sanitizer report, no exception": whatever a parser returns is
 // a value the loader accepts when it reads it back from an emitted file (the ranges of ReadNfr),
 // so a problem that loads also survives `plan --write-design` and `import-seed`:
-//   latency: percentile in [0, 100], ms in (0, 1e12];  rates: per_second in (0, 1e18], class
+//   latency: percentile in [0, 100], ms in (0, 1e12];  rates: per_second in [0, 1e18], class
 //   read | write | empty;  availability in [0, 1];  peak_multiplier in [1, 1e6].
 
 #include <cmath>
@@ -44,7 +44,7 @@ void CheckLatency(const std::vector<LatencyTarget>& targets) {
 
 void CheckRates(const std::vector<RateValue>& rates, const std::optional<double>& peak) {
   for (const auto& r : rates) {
-    // 0 is kept (it loads back; the planner refuses it naming the line).
+    // A stated 0 loads (the planner refuses it, naming its line): [0, 1e18], as the loader.
     if (!InRange(r.per_second, 0, 1e18)) Fail("rate outside [0, 1e18] per second", r.per_second);
     if (!IsClass(r.request_class)) Fail("rate class '" + r.request_class + "'", 0);
   }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <random>
 
 namespace archload::agent {
@@ -124,6 +125,30 @@ TEST(Frame, TraceStopsAtItsCapacity) {
   Frame f;
   for (int i = 0; i < 100; ++i) f.AddHop(1, 1, i * 1000);
   EXPECT_EQ(f.trace_len, Frame::kMaxTrace);
+}
+
+// Found by frame_fuzz (corpus: regression-origin-overflow.bin): origin_ns comes off the wire, and
+// an instance stamping its hop computed now - origin_ns in int64_t, which overflows (undefined
+// behaviour) for an origin near INT64_MIN. The hop's time saturates instead.
+TEST(Frame, HopTimeSaturatesForAnyOrigin) {
+  Frame f;
+  f.origin_ns = INT64_MIN;
+  f.AddHop(1, 0, 15'671'998'385'658);
+  f.origin_ns = INT64_MAX;
+  f.AddHop(1, 1, -5);
+  f.origin_ns = 1'000'000;
+  f.AddHop(1, 2, 1'000'000 + 7'999);
+  ASSERT_EQ(f.trace_len, 3);
+  EXPECT_EQ(f.trace[0].arrive_us, UINT32_MAX);  // far in the past: saturates
+  EXPECT_EQ(f.trace[1].arrive_us, 0u);          // in the future: nothing elapsed
+  EXPECT_EQ(f.trace[2].arrive_us, 7u);
+}
+
+TEST(Frame, NsBetweenNeverOverflows) {
+  EXPECT_EQ(NsBetween(INT64_MIN, INT64_MAX), UINT64_MAX);
+  EXPECT_EQ(NsBetween(INT64_MAX, INT64_MIN), 0u);
+  EXPECT_EQ(NsBetween(-10, 5), 15u);
+  EXPECT_EQ(NsBetween(5, 5), 0u);
 }
 
 }  // namespace

@@ -243,12 +243,33 @@ TEST(NfrParser, KeepsOnlyValuesTheLoaderAccepts) {
   // A stated 0 is kept (and loads back): the planner refuses it naming its line.
   ASSERT_EQ(Rates("0 req/sec").size(), 1u);
   EXPECT_DOUBLE_EQ(Rates("0 req/sec")[0].per_second, 0);
-  EXPECT_TRUE(Rates(std::string(400, '9') + " req/sec").empty());  // strtod: infinity
+  EXPECT_TRUE(Rates(std::string(390, '9') + " req/sec").empty());  // strtod: infinity
   std::optional<double> peak;
   EXPECT_EQ(Rates("100 req/sec, peak 0.5x normal", &peak).size(), 1u);
   EXPECT_FALSE(peak.has_value());
   Rates("100 req/sec, peak 3x normal", &peak);
   EXPECT_EQ(peak, 3);
+}
+
+// Found by nfr_fuzz and yaml_fuzz (corpora: regression-regex-backtracking*): std::regex
+// backtracks, and on digits followed by whitespace the rate and factor patterns took seconds for
+// a few hundred bytes, minutes for a kilobyte. The patterns no longer split whitespace two ways,
+// the factor is looked for only just before its rate, and a line is read up to kMaxNfrLineBytes.
+TEST(Rates, LongLinesAreBoundedAndFactorsStayNear) {
+  EXPECT_TRUE(Rates(std::string(200, '2') + std::string(200, '\t')).empty());
+  EXPECT_TRUE(Rates(std::string(kMaxNfrLineBytes, ' ') + "100 req/sec").empty());  // past it
+  ASSERT_EQ(Rates(std::string(kMaxNfrLineBytes - 20, ' ') + "100 req/sec").size(), 1u);
+  // A factor stays a factor, however the rate is written after it.
+  ASSERT_EQ(Rates("1M vehicles × 10 tile fetches/sec").size(), 1u);
+  EXPECT_DOUBLE_EQ(Rates("1M vehicles × 10 tile fetches/sec")[0].per_second, 1e7);
+  EXPECT_DOUBLE_EQ(Rates("10 k × 2 req/sec")[0].per_second, 2e4);
+  // A number the window cuts is not taken for a smaller factor.
+  const std::string far = "12,345,678" + std::string(45, ' ') + "x 2 req/sec";
+  ASSERT_EQ(Rates(far).size(), 1u);
+  EXPECT_DOUBLE_EQ(Rates(far)[0].per_second, 2);
+  // A UTF-8 character at the bound is not split.
+  const std::string cut = std::string(kMaxNfrLineBytes - 1, ' ') + "×";
+  EXPECT_TRUE(Rates(cut).empty());
 }
 
 TEST(ScaledNumber, Forms) {
