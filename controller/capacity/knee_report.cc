@@ -190,6 +190,7 @@ nlohmann::json KneeToJson(const KneeReport& r) {
     const auto& t = r.trials[i]->summary;
     pts.push_back({{"phase", i < r.phases.size() ? r.phases[i] : ""},
                    {"offered_rps", t.offered_rps},
+                   {"arrived_rps", t.arrived_rps},
                    {"achieved_rps", t.achieved_rps},
                    {"error_fraction", t.error_fraction},
                    {"p50_ms", t.p50_ms},

@@ -12,6 +12,8 @@ TrialRunner::TrialRunner(const spec::Problem& problem, const planner::Plan& plan
 TrialResult Summarize(const run::RunResult& r, double bound_ns) {
   TrialResult t;
   t.offered_rps = r.offered_rps;
+  const double window_s = r.duration_s - r.warmup_s;
+  if (window_s > 0) t.arrived_rps = static_cast<double>(r.offered) / window_s;
   t.achieved_rps = r.achieved_rps;
   t.error_fraction = r.error_rate;
   const auto& h = r.harness;

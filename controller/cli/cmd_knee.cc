@@ -80,13 +80,14 @@ int RunKnee(const GlobalOptions& g, const KneeCliOptions& o) {
   so.precision = o.precision;
   so.max_trials = o.max_trials;
   auto progress = [&](const capacity::TrialResult& t, int i, const std::string& phase) {
-    char buf[320];
+    const double arrived = t.arrived_rps > 0 ? t.arrived_rps : t.offered_rps;
+    char buf[360];
     std::snprintf(buf, sizeof buf,
-                  "[trial %2d, %s] %s req/s: achieved %s (%.1f%%), errors %.2f%%, p99 %s: "
-                  "saturation %s, NFRs %s%s%s\n",
+                  "[trial %2d, %s] %s req/s: arrived %s, achieved %s (%.1f%%), errors %.2f%%, "
+                  "p99 %s: saturation %s, NFRs %s%s%s\n",
                   i, phase.c_str(), report::HumanRate(t.offered_rps).c_str(),
-                  report::HumanRate(t.achieved_rps).c_str(),
-                  t.offered_rps > 0 ? 100 * t.achieved_rps / t.offered_rps : 0.0,
+                  report::HumanRate(arrived).c_str(), report::HumanRate(t.achieved_rps).c_str(),
+                  arrived > 0 ? 100 * t.achieved_rps / arrived : 0.0,
                   100 * t.error_fraction, report::Ms(t.p99_ms).c_str(),
                   Word(capacity::Saturation(t)), Word(capacity::Nfr(t)), t.harness_ok ? "" : ": ",
                   t.harness_reason.c_str());

@@ -92,6 +92,14 @@ TEST(KneeSearch, VerdictsOfOneTrial) {
   t.achieved_rps = 1000;
   t.error_fraction = 0.01;  // not < 1%
   EXPECT_EQ(Saturation(t), TrialVerdict::kFail);
+  // Against what arrived when it is known: 985 of 990 arrived holds, though 985 < 99% of 1000.
+  t.error_fraction = 0;
+  t.achieved_rps = 985;
+  t.arrived_rps = 990;
+  EXPECT_EQ(Saturation(t), TrialVerdict::kPass);
+  t.arrived_rps = 1010;  // more arrived than asked, and less than 99% of it completed
+  t.achieved_rps = 995;
+  EXPECT_EQ(Saturation(t), TrialVerdict::kFail);
   t.harness_ok = false;
   EXPECT_EQ(Saturation(t), TrialVerdict::kVoid);
   EXPECT_EQ(Nfr(t), TrialVerdict::kVoid);
