@@ -8,8 +8,8 @@ namespace archload::capacity {
 TrialVerdict Saturation(const TrialResult& t, const Criteria& c) {
   if (!t.harness_ok) return TrialVerdict::kVoid;
   const bool ok = t.error_fraction < c.max_error_fraction &&
-                  t.achieved_rps >= c.min_achieved_fraction *
-                                        (t.arrived_rps > 0 ? t.arrived_rps : t.offered_rps);
+                  t.achieved_rps >=
+                      c.min_achieved_fraction * (t.arrived_rps > 0 ? t.arrived_rps : t.offered_rps);
   return ok ? TrialVerdict::kPass : TrialVerdict::kFail;
 }
 

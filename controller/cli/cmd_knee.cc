@@ -87,10 +87,9 @@ int RunKnee(const GlobalOptions& g, const KneeCliOptions& o) {
                   "p99 %s: saturation %s, NFRs %s%s%s\n",
                   i, phase.c_str(), report::HumanRate(t.offered_rps).c_str(),
                   report::HumanRate(arrived).c_str(), report::HumanRate(t.achieved_rps).c_str(),
-                  arrived > 0 ? 100 * t.achieved_rps / arrived : 0.0,
-                  100 * t.error_fraction, report::Ms(t.p99_ms).c_str(),
-                  Word(capacity::Saturation(t)), Word(capacity::Nfr(t)), t.harness_ok ? "" : ": ",
-                  t.harness_reason.c_str());
+                  arrived > 0 ? 100 * t.achieved_rps / arrived : 0.0, 100 * t.error_fraction,
+                  report::Ms(t.p99_ms).c_str(), Word(capacity::Saturation(t)),
+                  Word(capacity::Nfr(t)), t.harness_ok ? "" : ": ", t.harness_reason.c_str());
     std::cerr << buf << std::flush;
   };
   capacity::KneeSearch search(so, std::ref(trials),

@@ -41,7 +41,7 @@ struct AgentState {
   std::string goodbye;                                 // the reason it gave, if it said goodbye
   std::chrono::steady_clock::time_point last_heard{};  // any message
   int stats_received = 0;
-  std::string lost;  // why the controller gave it up ("silent for 3.0 s"), if it did
+  std::string lost;              // why the controller gave it up ("silent for 3.0 s"), if it did
   bool metrics_scraped = false;  // Prometheus has scraped its /metrics (Ready names the port)
 };
 

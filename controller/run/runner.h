@@ -35,9 +35,9 @@ struct RunnerOptions {
   double lease_timeout_s = 3;   // an agent silent this long is lost (and gives us up likewise)
   bool continue_on_agent_loss = false;  // --on-agent-loss continue: measure on without it
   bool prefer_local = false;            // --placement local: calls stay on their host
-  std::string run_id;               // empty: the problem's id
-  v1::MetricsConfig metrics;        // what the agents expose to Prometheus
-  RunObserver* observer = nullptr;  // told how the run goes (the metrics); may be null
+  std::string run_id;                   // empty: the problem's id
+  v1::MetricsConfig metrics;            // what the agents expose to Prometheus
+  RunObserver* observer = nullptr;      // told how the run goes (the metrics); may be null
 };
 
 // Plans the problem, launches agents, drives the load and returns what was measured, judged.

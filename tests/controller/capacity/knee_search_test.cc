@@ -39,8 +39,7 @@ TEST(KneeSearch, MonotoneFindsBothKneesWithinThePrecision) {
 }
 
 TEST(KneeSearch, AStartAboveTheKneeHalvesDown) {
-  KneeSearch s({.start_rps = 5000, .precision = 0.01},
-               [&](double r) { return Fake(r, 700, 700); });
+  KneeSearch s({.start_rps = 5000, .precision = 0.01}, [&](double r) { return Fake(r, 700, 700); });
   const auto res = s.Run();
   ASSERT_TRUE(res.saturation.rps);
   EXPECT_NEAR(*res.saturation.rps, 700, 7);
