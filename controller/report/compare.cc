@@ -36,7 +36,7 @@ std::string FormatFigure(const std::string& unit, std::optional<double> v) {
     return buf;
   }
   if (unit == "s") return html::Short(*v) + " s";
-  return html::NfrFigure(unit, v);
+  return NfrFigure(unit, v);
 }
 
 std::optional<std::string> RelativeChange(std::optional<double> base, std::optional<double> v) {

@@ -17,15 +17,6 @@ nlohmann::json Opt(const std::optional<double>& v) {
   return *v;
 }
 
-std::string Figure(const std::string& unit, std::optional<double> v) {
-  if (!v) return "-";
-  if (unit == "ms") return Ms(*v);
-  if (unit == "req/s") return HumanRate(*v) + " req/s";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.5g", *v);
-  return buf;
-}
-
 std::string FormatSecondsShort(double s) { return run::FormatSeconds(s); }
 
 // A percentile in µs, 0 for an empty histogram.
@@ -247,8 +238,8 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
   out << ")\n\n";
   Table v({"NFR", "target", "BoE", "measured", "verdict"}, {false, true, true, true, false});
   for (const auto& n : r.nfrs) {
-    v.AddRow({n.name, Figure(n.unit, n.target), Figure(n.unit, n.boe), Figure(n.unit, n.measured),
-              n.pass ? "✓ pass" : "✗ FAIL"});
+    v.AddRow({n.name, NfrFigure(n.unit, n.target), NfrFigure(n.unit, n.boe),
+              NfrFigure(n.unit, n.measured), n.pass ? "✓ pass" : "✗ FAIL"});
   }
   v.Print(out);
   for (const auto& n : r.nfrs) {

@@ -89,4 +89,13 @@ std::string Ms(double ms) {
   return buf;
 }
 
+std::string NfrFigure(const std::string& unit, std::optional<double> v) {
+  if (!v) return "-";
+  if (unit == "ms") return Ms(*v);
+  if (unit == "req/s") return HumanRate(*v) + " req/s";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.5g", *v);
+  return buf;
+}
+
 }  // namespace archload::report

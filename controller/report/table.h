@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -26,5 +27,7 @@ size_t DisplayWidth(const std::string& s);
 std::string HumanRate(double per_second);
 std::string Percent(double fraction);
 std::string Ms(double ms);
+// An NFR figure in its unit: "54.0 ms", "998 req/s", "0.9996"; "-" for none.
+std::string NfrFigure(const std::string& unit, std::optional<double> v);
 
 }  // namespace archload::report

@@ -108,15 +108,6 @@ std::string Overview(const Json& r) {
 
 }  // namespace
 
-std::string NfrFigure(const std::string& unit, std::optional<double> v) {
-  if (!v) return "-";
-  if (unit == "ms") return Ms(*v);
-  if (unit == "req/s") return HumanRate(*v) + " req/s";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.5g", *v);
-  return buf;
-}
-
 std::string VerdictWord(const Json& r) {
   if (!ArrayAt(ObjectAt(r, "harness"), "faults").empty()) return "NOT JUDGED";
   if (!BoolAt(r, "complete", true)) return "INCOMPLETE";

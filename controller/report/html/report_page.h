@@ -21,7 +21,4 @@ std::string RenderKneeReport(const Json& knee);
 // "PASS", "FAIL", "NOT JUDGED" or "INCOMPLETE", as the run's exit code would say.
 std::string VerdictWord(const Json& report);
 
-// An NFR figure in its unit: "54.0 ms", "998 req/s", "0.9996"; "-" for none.
-std::string NfrFigure(const std::string& unit, std::optional<double> v);
-
 }  // namespace archload::report::html
