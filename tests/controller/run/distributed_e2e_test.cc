@@ -15,6 +15,7 @@
 
 #include "archload/v1/control.grpc.pb.h"
 #include "tests/support/background.h"
+#include "tests/support/json_file.h"
 #include "tests/support/process.h"
 
 namespace {
@@ -34,11 +35,7 @@ fs::path Temp(const std::string& name) {
   return p;
 }
 
-nlohmann::json ReadJson(const fs::path& p) {
-  std::ifstream in(p);
-  if (!in) return nullptr;
-  return nlohmann::json::parse(in, nullptr, false);
-}
+using archload::testing::ReadJson;
 
 void WriteFile(const fs::path& p, const std::string& s) { std::ofstream(p) << s; }
 

@@ -11,6 +11,7 @@
 
 #include "archload/v1/control.grpc.pb.h"
 #include "tests/support/background.h"
+#include "tests/support/json_file.h"
 #include "tests/support/process.h"
 #include "tests/support/raw_peer.h"
 
@@ -35,11 +36,7 @@ fs::path Temp(const std::string& name) {
   return p;
 }
 
-nlohmann::json ReadJson(const fs::path& p) {
-  std::ifstream in(p);
-  if (!in) return nullptr;
-  return nlohmann::json::parse(in, nullptr, false);
-}
+using archload::testing::ReadJson;
 
 // "[  5.0/30s]": the progress line says how far the load is.
 bool ProgressAt(const std::string& out, double seconds) {
