@@ -2,7 +2,8 @@
 
 // Finds the highest sustainable rate of a design the way nighthawk's adaptive controller and
 // CSIT's MLRsearch do, on two criteria at once: double from a start rate until a trial fails,
-// bisect the bracket to a precision, re-measure the final point. Every trial answers twice:
+// bisect the bracket to a precision, re-measure the final point (and bisect again below it
+// when the re-measure fails). Every trial answers twice:
 //   saturation: errors and rejections < 1% and achieved ≥ 99% of what arrived (throughput holds)
 //   NFR:        saturation, and every latency NFR holds
 // A trial in which the harness was not healthy (send lag or timer lateness past its bound) is
@@ -81,7 +82,7 @@ class KneeSearch {
   void Note(const TrialResult& t);
   bool Done(const Bracket& b) const;
   void Bisect(Bracket& b, bool nfr);
-  void Confirm(Bracket& b, Knee& knee, bool nfr);
+  void Settle(Bracket& b, Knee& knee, bool nfr);
 
   SearchOptions o_;
   Trial trial_;

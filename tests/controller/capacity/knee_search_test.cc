@@ -61,6 +61,42 @@ TEST(KneeSearch, NoisyTrialsStayNearTheKnee) {
   }
 }
 
+// What CI saw on the blog: a climb trial at 1,200 req/s met the P99 NFR by luck (the NFR knee is
+// nearer 1,160), every later trial at or above 1,197 missed it. The re-measure that fails must
+// send the search back to bisecting under it, not down to the climb's previous step (600).
+TEST(KneeSearch, AnEarlyLuckyPassAboveTheNfrKneeIsBisectedUnder) {
+  int calls_at_1200 = 0;
+  KneeSearch s({.start_rps = 300, .precision = 0.01}, [&](double r) {
+    TrialResult t = Fake(r, 1205, 1160);
+    if (r == 1200 && calls_at_1200++ == 0) t.nfrs_ok = true;
+    return t;
+  });
+  const auto res = s.Run();
+  ASSERT_TRUE(res.nfr.rps);
+  EXPECT_NEAR(*res.nfr.rps, 1160, 11.6);
+  EXPECT_LE(*res.nfr.rps, 1160);
+  EXPECT_TRUE(res.nfr.confirmed);
+  ASSERT_TRUE(res.saturation.rps);
+  EXPECT_NEAR(*res.saturation.rps, 1205 / 0.99, 12.2);
+}
+
+// A saturation re-measure that fails far above the next lower pass is bisected under too.
+TEST(KneeSearch, AFailedConfirmIsBisectedAgainNotSteppedDownToTheLastPass) {
+  bool first_at_edge = true;
+  KneeSearch s({.start_rps = 500, .precision = 0.01}, [&](double r) {
+    // The first trial at or above 1,000 passes (capacity 2,000), then capacity is 900.
+    if (r >= 1000 && first_at_edge) {
+      first_at_edge = false;
+      return Fake(r, 2000, 2000);
+    }
+    return Fake(r, 900, 900);
+  });
+  const auto res = s.Run();
+  ASSERT_TRUE(res.saturation.rps);
+  EXPECT_NEAR(*res.saturation.rps, 900 / 0.99, 9.1 * 2);
+  EXPECT_TRUE(res.saturation.confirmed);
+}
+
 // The harness gives out at 800 req/s (its send lag goes past its bound) while the design would
 // hold to 1,000: the search stops climbing there, reports the harness as the limit, and never
 // calls a void trial a failure of the design.
