@@ -25,8 +25,9 @@ flock 9
 
 GENERATOR=()
 if command -v ninja >/dev/null 2>&1 && [[ ! -f "$BUILD/Makefile" ]]; then GENERATOR=(-G Ninja); fi
-# -O1 -g without NDEBUG: fast enough to fuzz, quick to compile, and asserts stay on.
+# -O2 -g without NDEBUG: asserts stay on. -O2 runs the regex-bound targets (nfr, yaml, seed)
+# 1.3x faster than -O1 (docs/security.md).
 cmake -S "$ROOT" -B "$BUILD" "${GENERATOR[@]}" -DARCHLOAD_FUZZ=ON -DCMAKE_CXX_COMPILER="$CXX" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" >/dev/null
 cmake --build "$BUILD" -j "$JOBS"
 echo "fuzz build: targets in $BUILD/bin"
