@@ -1,9 +1,16 @@
 #include "common/metrics/endpoint.h"
 
 #include <CivetServer.h>
+#include <netdb.h>
 #include <prometheus/exposer.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 namespace archload::metrics {
 
@@ -38,6 +45,27 @@ const CivetCallbacks& Callbacks() {
   return callbacks;
 }
 
+// Opens and closes a TCP connection to host:port, ignoring every failure (the address is our
+// own listener; a wildcard host reaches it through the loopback).
+void Knock(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.empty() ? "127.0.0.1" : host.c_str(), std::to_string(port).c_str(), &hints,
+                  &found) != 0) {
+    return;
+  }
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    const int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    const bool connected = connect(fd, a->ai_addr, a->ai_addrlen) == 0;
+    close(fd);
+    if (connected) break;
+  }
+  freeaddrinfo(found);
+}
+
 std::string HostPort(const std::string& host, int port) {
   const bool v6 = host.find(':') != std::string::npos;
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
@@ -60,7 +88,28 @@ Endpoint::Endpoint(const std::string& host, int port,
   exposer_->RegisterCollectable(source_);
 }
 
-Endpoint::~Endpoint() { exposer_.reset(); }
+// civetweb's listening thread sees that it is being stopped only between polls of its sockets,
+// and each poll waits up to 2 s (SOCKET_TIMEOUT_QUANTUM) for a connection: every process that
+// served metrics took up to 2 s to exit. A connection ends the poll at once, so knock until the
+// server has stopped (one that arrives before the stop is accepted and closed as any other).
+Endpoint::~Endpoint() {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopped = false;
+  std::thread knocker([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    while (!cv.wait_for(lock, std::chrono::milliseconds(5), [&] { return stopped; })) {
+      Knock(host_, port_);
+    }
+  });
+  exposer_.reset();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stopped = true;
+  }
+  cv.notify_all();
+  knocker.join();
+}
 
 std::string Endpoint::url() const { return "http://" + HostPort(host_, port_) + "/metrics"; }
 

@@ -69,6 +69,12 @@ void ControlServer::Shutdown() {
     std::lock_guard<std::mutex> lock(mu_);
     if (closing_) return;
     closing_ = true;
+    // The run is over: end every agent's stream now. An agent keeps its stream open after its
+    // final figures (others may still call it) and ends its session when the stream ends;
+    // gRPC's Shutdown would otherwise wait out its whole deadline on those reads, every run.
+    for (auto& slot : slots_) {
+      if (slot.context) slot.context->TryCancel();
+    }
   }
   cv_.notify_all();
   if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
