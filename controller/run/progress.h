@@ -23,7 +23,8 @@ class Progress {
   bool tty_;
   bool wrote_ = false;
   uint64_t last_offered_ = 0, last_ok_ = 0;
-  double last_t_ = 0;
+  double last_t_ = 0;  // when the figures of the last rates were cut (the agents' clock)
+  double offered_rps_ = 0, ok_rps_ = 0;
 };
 
 }  // namespace archload::run
