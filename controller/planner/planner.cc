@@ -119,6 +119,7 @@ HopQueue QueueFor(const GroupPlan& g) {
   // Callers pick instances round-robin, so each instance sees every count-th arrival of a
   // roughly Poisson stream: Erlang-count inter-arrival times, cv² = 1 / count.
   q.arrival_cv2 = 1.0 / g.count;
+  q.queue_limit = g.queue_limit;
   const double pr = g.rate.read / total, pw = g.rate.write / total;
   const double sr = g.profile.read.service_ms / 1000, sw = g.profile.write.service_ms / 1000;
   q.service_mean_s = pr * sr + pw * sw;
@@ -132,6 +133,10 @@ HopQueue QueueFor(const GroupPlan& g) {
 }
 
 }  // namespace
+
+int DefaultQueueLimit(double capacity_rps) {
+  return std::max(16, static_cast<int>(std::ceil(capacity_rps * 0.5)));
+}
 
 Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
   if (!problem.design || problem.design->components.empty()) {
@@ -187,6 +192,8 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
     g.async_rps = traffic.AsyncRates()[i].Total() * lambda;
     g.share = per_unit.Total();
     g.explicit_count = c.count;
+    g.queue_limit_default = !c.queue_limit.has_value();
+    g.queue_limit = c.queue_limit ? *c.queue_limit : DefaultQueueLimit(g.profile.read.capacity_rps);
     if (c.role != Role::kClient) {
       if (g.profile.read.capacity_rps > 0)
         g.instances_needed += g.rate.read / g.profile.read.capacity_rps;
@@ -265,7 +272,19 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
     const auto& q = queues.back();
     g.hop_wait_probability = q.WaitProbability();
     g.hop_mean_ms = (q.MeanWait() + q.service_mean_s) * 1000;
+    if (g.role != Role::kClient) g.rejected_fraction = q.Bounded().rejected_fraction;
   }
+  // A request completes when none of its synchronous visits is refused. Each group's share is
+  // its expected visits per request, each refused at the group's full planned load (what the
+  // groups before it refused is not taken off: exact for one bounded group, else conservative).
+  double log_ok = 0;
+  for (const auto& g : plan.groups) {
+    if (g.role == Role::kClient || g.rejected_fraction <= 0 || lambda <= 0) continue;
+    const double visits = std::max(0.0, g.rate.Total() - g.async_rps) / lambda;
+    log_ok += visits * (g.rejected_fraction >= 1 ? -745.0 : std::log1p(-g.rejected_fraction));
+  }
+  plan.rejected_fraction = 1 - std::exp(log_ok);
+  plan.admitted_rps = lambda * (1 - plan.rejected_fraction);
   LatencyPredictor predictor(traffic, profiles, queues, options.latency_samples);
   plan.latency = predictor.Summary();
   plan.read_latency = predictor.Summary(RequestClass::kRead);

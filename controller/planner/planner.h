@@ -47,7 +47,16 @@ struct GroupPlan {
   double max_client_rps = 0;  // client rate at which this group saturates (inf if unloaded)
   double hop_mean_ms = 0;     // queueing + service per visit at the planned load
   double hop_wait_probability = 0;
+  int64_t queue_limit = 0;          // requests an instance holds waiting (the design's, or default)
+  bool queue_limit_default = true;  // not set in the design: DefaultQueueLimit
+  // M/M/c/K at the planned load per instance: the fraction of visits the queue limit refuses.
+  double rejected_fraction = 0;
 };
+
+// The queue limit of an instance the design leaves unset: a full queue holds half a second of its
+// work, at least 16 requests; beyond that a request would time out in a real system, so it is
+// rejected instead.
+int DefaultQueueLimit(double capacity_rps);
 
 struct NfrPrediction {
   std::string name;  // "P99 latency (redirects)", "throughput"
@@ -70,6 +79,10 @@ struct Plan {
   std::vector<GroupPlan> groups;
   std::string bottleneck;
   double max_throughput_rps = 0;
+  // At the planned rate, with every queue limit (M/M/c/K per group, a request refused when any
+  // visit is; visits taken as independent): what completes end to end, and the rest.
+  double admitted_rps = 0;
+  double rejected_fraction = 0;
   LatencySummary latency;
   LatencySummary read_latency;
   LatencySummary write_latency;

@@ -1,5 +1,6 @@
 #include "controller/planner/queueing.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -22,6 +23,69 @@ double ErlangC(int c, double a) {
   return b / (1 - rho * (1 - b));
 }
 
+double ErlangB(int c, double a) {
+  if (c <= 0) return 1;
+  if (a <= 0) return 0;
+  double b = 1;
+  for (int k = 1; k <= c; ++k) {
+    b = a * b / (k + a * b);
+    if (b == 0) break;
+  }
+  return b;
+}
+
+// The states n = c .. K carry weights proportional to ρ^(n-c) relative to state c, those below c
+// the Erlang B mass (1/B - 1) relative to it. Weights are scaled so the largest is 1 (ρ^m when
+// the instance is overloaded overflows for any long queue), and summed over the queue.
+BoundedQueue MmcK(int c, int64_t queue_limit, double lambda, double mu) {
+  BoundedQueue q;
+  if (lambda <= 0 || mu <= 0) return q;
+  c = std::max(1, c);
+  const int64_t m = std::clamp<int64_t>(queue_limit, 0, 10'000'000);
+  const double a = lambda / mu;
+  const double rho = a / c;
+  const double b = ErlangB(c, a);
+  if (b == 0) {  // all servers are never busy at once (B underflowed): nothing waits or is refused
+    q.admitted_rps = lambda;
+    q.utilization = rho;
+    return q;
+  }
+  const double log_rho = std::log(rho);
+  const double log_top = rho > 1 ? static_cast<double>(m) * log_rho : 0;  // log of max weight
+  // Sums over j = 0..m of w_j = ρ^j / top and of j w_j.
+  double sum_w = 0, sum_jw = 0;
+  if (rho > 1) {
+    double w = 1;  // j = m
+    for (int64_t j = m; j >= 0 && w > 0; --j) {
+      sum_w += w;
+      sum_jw += static_cast<double>(j) * w;
+      w /= rho;
+    }
+  } else {
+    double w = 1;  // j = 0
+    for (int64_t j = 0; j <= m && w > 0; ++j) {
+      sum_w += w;
+      sum_jw += static_cast<double>(j) * w;
+      w *= rho;
+    }
+  }
+  const double w_m = std::exp(static_cast<double>(m) * log_rho - log_top);
+  const double below = (1 / b - 1) * std::exp(-log_top);
+  const double norm = below + sum_w;
+  if (!(norm > 0) || !std::isfinite(norm)) return q;
+  const double p_full = w_m / norm;
+  const double p_busy = sum_w / norm;  // P(n >= c)
+  q.rejected_fraction = std::clamp(p_full, 0.0, 1.0);
+  q.admitted_rps = lambda * (1 - q.rejected_fraction);
+  q.utilization = q.admitted_rps / (c * mu);
+  q.mean_queue = sum_jw / norm;
+  if (q.rejected_fraction < 1) {
+    q.wait_probability = std::clamp((p_busy - p_full) / (1 - q.rejected_fraction), 0.0, 1.0);
+  }
+  if (q.admitted_rps > 0) q.mean_wait_s = q.mean_queue / q.admitted_rps;
+  return q;
+}
+
 double MmcMeanWait(int c, double lambda, double mu) {
   if (lambda <= 0) return 0;
   if (lambda >= c * mu) return std::numeric_limits<double>::infinity();
@@ -42,6 +106,19 @@ double HopQueue::MeanWait() const {
   if (service_mean_s <= 0 || arrival_rps <= 0) return 0;
   const double mm = MmcMeanWait(servers, arrival_rps, 1.0 / service_mean_s);
   return mm * (arrival_cv2 + service_cv * service_cv) / 2;
+}
+
+BoundedQueue HopQueue::Bounded() const {
+  if (service_mean_s <= 0 || arrival_rps <= 0) return {};
+  if (queue_limit < 0) {
+    BoundedQueue q;
+    q.admitted_rps = arrival_rps;
+    q.utilization = Utilization();
+    q.wait_probability = WaitProbability();
+    q.mean_wait_s = MmcMeanWait(servers, arrival_rps, 1.0 / service_mean_s);
+    return q;
+  }
+  return MmcK(servers, queue_limit, arrival_rps, 1.0 / service_mean_s);
 }
 
 WaitDistribution HopQueue::Wait() const {

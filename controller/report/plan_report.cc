@@ -73,11 +73,18 @@ nlohmann::json PlanToJson(const planner::Plan& plan) {
     gj["max_client_rps"] = Finite(g.max_client_rps);
     gj["predicted_hop"] = {{"mean_ms", Finite(g.hop_mean_ms)},
                            {"wait_probability", g.hop_wait_probability}};
+    if (g.role != spec::Role::kClient) {
+      gj["queue_limit"] = {{"per_instance", g.queue_limit},
+                           {"source", g.queue_limit_default ? "default" : "design"}};
+      gj["rejected_fraction"] = g.rejected_fraction;
+    }
     groups.push_back(gj);
   }
   j["bottleneck"] =
       plan.bottleneck.empty() ? nlohmann::json(nullptr) : nlohmann::json(plan.bottleneck);
   j["max_throughput_rps"] = Finite(plan.max_throughput_rps);
+  j["admitted_rps"] = plan.admitted_rps;
+  j["rejected_fraction"] = plan.rejected_fraction;
   j["latency"] = LatencyJson(plan.latency);
   j["latency"]["read"] = LatencyJson(plan.read_latency);
   j["latency"]["write"] = LatencyJson(plan.write_latency);
@@ -104,8 +111,9 @@ void PrintPlanTable(const planner::Plan& plan, std::ostream& out) {
       << planner::FormatScale(plan.scale_divisor) << (plan.scale_automatic ? " (auto)" : "")
       << "\n\n";
   Table t({"group", "type", "role", "share", "req/s", "cap/inst", "source", "BoE", "+hr", "tier",
-           "count", "scaled", "util", "hop mean"},
-          {false, false, false, true, true, true, false, true, true, true, true, true, true, true});
+           "count", "scaled", "util", "hop mean", "queue"},
+          {false, false, false, true, true, true, false, true, true, true, true, true, true, true,
+           true});
   for (const auto& g : plan.groups) {
     const bool client = g.role == spec::Role::kClient;
     std::string cap = "-";
@@ -121,9 +129,26 @@ void PrintPlanTable(const planner::Plan& plan, std::ostream& out) {
               client ? "-" : std::to_string(g.headroom_count),
               g.tier_min > 0 ? std::to_string(g.tier_min) : "-", std::to_string(g.count),
               std::to_string(g.scaled_count), client ? "-" : Percent(g.utilization),
-              client ? "-" : Ms(g.hop_mean_ms)});
+              client ? "-" : Ms(g.hop_mean_ms),
+              client ? "-" : std::to_string(g.queue_limit) + (g.queue_limit_default ? "*" : "")});
   }
   t.Print(out);
+  out << "(queue: requests an instance holds waiting; * the default, half a second of its work)\n";
+  // Where a queue limit binds at the planned rate, M/M/c/K says what it refuses.
+  bool bounded = false;
+  for (const auto& g : plan.groups) {
+    if (g.role == spec::Role::kClient || g.rejected_fraction < 0.001) continue;
+    if (!bounded) out << "\nQueue limits that bind (M/M/c/K per instance):\n";
+    bounded = true;
+    out << "  " << g.name << ": refuses " << Percent(g.rejected_fraction) << " of its visits ("
+        << HumanRate(g.rate.Total() / std::max(1, g.count)) << " req/s per instance, "
+        << g.profile.concurrency << " in service + " << g.queue_limit << " waiting)\n";
+  }
+  if (bounded) {
+    out << "At " << HumanRate(plan.workload.rate_rps)
+        << " req/s offered: " << HumanRate(plan.admitted_rps) << " req/s complete, "
+        << Percent(plan.rejected_fraction) << " refused\n";
+  }
   out << "\nBottleneck: " << (plan.bottleneck.empty() ? "none" : plan.bottleneck)
       << "; predicted max throughput " << HumanRate(plan.max_throughput_rps) << " req/s\n";
   out << "Predicted latency (" << (plan.latency.stable ? "M/G/c per hop" : "UNSTABLE: overload")

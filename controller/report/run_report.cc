@@ -73,6 +73,9 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
                                {"spectrum", SpectrumJson(prediction.latency.spectrum)}};
   j["predicted_max_rps"] = Opt(prediction.max_throughput_rps);  // at the run's scale
   j["predicted_bottleneck"] = prediction.bottleneck;
+  // M/M/c/K at every queue limit: what full queues refuse end to end, and what completes.
+  j["predicted_rejected_fraction"] = prediction.rejected_fraction;
+  j["predicted_admitted_rps"] = prediction.admitted_rps;  // at the run's scale, as the max
   j["error_rate"] = r.error_rate;
   auto& nfr = j["nfr"] = nlohmann::json::array();
   for (const auto& v : r.nfrs) {
@@ -105,6 +108,8 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
                      {"queue_depth", g.queue_depth}};
     if (i < prediction.groups.size()) {
       c["predicted_utilization"] = prediction.groups[i].utilization;
+      c["predicted_rejected_fraction"] = prediction.groups[i].rejected_fraction;
+      c["queue_limit"] = prediction.groups[i].queue_limit;
       if (const auto& hr = prediction.groups[i].profile.hit_rate) c["predicted_hit_ratio"] = *hr;
     }
     if (g.role == "broker") {
@@ -232,10 +237,19 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
       << Ms(all.p99_ms) << ", p99.9 " << Ms(all.p999_ms) << "   (BoE: ";
   if (prediction.latency.stable) {
     out << "p50 " << Ms(prediction.latency.p50_ms) << ", p99 " << Ms(prediction.latency.p99_ms);
+  } else if (prediction.rejected_fraction >= 0.001) {
+    out << "overload: full queues refuse what cannot be served; latency of the rest not modelled";
   } else {
     out << "overload: queues grow without bound";
   }
-  out << ")\n\n";
+  out << ")\n";
+  if (prediction.rejected_fraction >= 0.001) {
+    out << "Refused by full queues (BoE, M/M/c/K at each queue limit): "
+        << Percent(prediction.rejected_fraction) << " of requests, "
+        << HumanRate(prediction.admitted_rps) << " req/s completing; measured: errors "
+        << Percent(r.error_rate) << ", achieved " << HumanRate(r.achieved_rps) << " req/s\n";
+  }
+  out << "\n";
   Table v({"NFR", "target", "BoE", "measured", "verdict"}, {false, true, true, true, false});
   for (const auto& n : r.nfrs) {
     v.AddRow({n.name, NfrFigure(n.unit, n.target), NfrFigure(n.unit, n.boe),

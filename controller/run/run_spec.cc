@@ -44,10 +44,6 @@ void FillScript(v1::CallScript* out, const std::optional<std::vector<spec::Scrip
 
 }  // namespace
 
-int DefaultQueueLimit(double capacity_rps) {
-  return std::max(16, static_cast<int>(std::ceil(capacity_rps * 0.5)));
-}
-
 RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents) {
   RunSpec rs;
   rs.divisor = plan.scale_divisor;
@@ -73,8 +69,7 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
     FillServiceTime(s.mutable_write(), g.profile, g.profile.write.EmulatedMs(),
                     o.service_time_scale);
     s.set_hit_rate(g.profile.hit_rate.value_or(0));
-    s.set_queue_limit(c.queue_limit ? *c.queue_limit
-                                    : DefaultQueueLimit(g.profile.read.capacity_rps));
+    s.set_queue_limit(static_cast<int>(g.queue_limit));
     s.set_balance(c.balance.value_or("round_robin"));
     for (const auto& conn : design.connections) {
       if (conn.from != c.name) continue;

@@ -41,10 +41,6 @@ struct RunSpec {
   int implicit_client = -1;  // index of the added client group, or -1
 };
 
-// A full queue holds this much work (0.5 s at the instance's capacity), at least 16 requests:
-// beyond that a request would time out in a real system, so it is rejected instead.
-int DefaultQueueLimit(double capacity_rps);
-
 RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& options, int agents);
 
 // The most instances one agent hosts: each costs ~0.5 KB when idle, so this is ~0.5 GB per agent

@@ -46,6 +46,28 @@ TEST(Planner, TutorialBlogMatchesTheWhiteboard) {
   EXPECT_TRUE(plan.nfrs.back().pass);
 }
 
+// Where a queue limit binds, the plan says what it refuses (M/M/c/K) and what completes; the
+// blog at its planned rate refuses nothing, and its default limits are half a second of work.
+TEST(Planner, ABindingQueueLimitIsPredictedAsMmcK) {
+  const Plan over = MakePlan(
+      spec::LoadProblemFile(std::string(ARCHLOAD_SOURCE_DIR) + "/tests/data/mmck_overload.yaml"),
+      {});
+  const auto& servers = Group(over, "app");
+  EXPECT_EQ(servers.queue_limit, 8);
+  EXPECT_FALSE(servers.queue_limit_default);
+  EXPECT_NEAR(servers.rejected_fraction, 0.33822, 1e-5);
+  EXPECT_NEAR(over.rejected_fraction, 0.33822, 1e-5);
+  EXPECT_NEAR(over.admitted_rps, 600 * (1 - 0.33822), 1e-3);
+
+  const Plan blog = MakePlan(Blog(), {});
+  const auto& app = Group(blog, "app");
+  EXPECT_TRUE(app.queue_limit_default);
+  EXPECT_EQ(app.queue_limit, 75);  // 150 req/s × 0.5 s
+  EXPECT_LT(app.rejected_fraction, 1e-6);
+  EXPECT_LT(blog.rejected_fraction, 1e-6);
+  EXPECT_NEAR(blog.admitted_rps, 1000, 1e-3);
+}
+
 TEST(Planner, RateOverrideScalesTheFleet) {
   PlanOptions o;
   o.rate_rps = 3000;

@@ -159,6 +159,19 @@ TEST(RunE2e, SaturationThroughputIsTheConfiguredCapacity) {
   EXPECT_EQ(o.process.code, 1);  // offered twice the capacity: throughput fails
 }
 
+// An overloaded bounded queue (M/M/2/10 at 150% of capacity) refuses a steady share of its
+// arrivals: the plan's M/M/c/K figures must be what the run measures, within 3%.
+TEST(RunE2e, AnOverloadedBoundedQueueRefusesWhatMmcKPredicts) {
+  const auto o = RunArchload(kData + "mmck_overload.yaml --duration 20s", "mmck");
+  ASSERT_TRUE(o.report.is_object()) << o.process.out;
+  const double refused = o.report["predicted_rejected_fraction"].get<double>();
+  const double admitted = o.report["predicted_admitted_rps"].get<double>();
+  EXPECT_NEAR(refused, 0.3382, 0.0001);
+  EXPECT_NEAR(o.report["error_rate"].get<double>(), refused, 0.03 * refused) << o.process.out;
+  EXPECT_NEAR(o.report["achieved_rps"].get<double>(), admitted, 0.03 * admitted) << o.process.out;
+  EXPECT_NE(o.process.out.find("Refused by full queues"), std::string::npos) << o.process.out;
+}
+
 TEST(RunE2e, CacheHitRatioMatchesTheConfiguredRate) {
   const auto o = RunArchload(kData + "cache_hits.yaml --duration 8s", "cache");
   ASSERT_TRUE(o.report.is_object()) << o.process.out;
