@@ -114,6 +114,10 @@ int Fleet::ChooseInstance(int target, const std::string& balance, uint64_t key) 
   if (n <= 1) return 0;
   auto& g = groups_[target];
   if (g.spec.keyspace_capacity() > 0) return static_cast<int>(model::SplitMix64(key) % n);
+  if (balance == "random") {
+    // Over the whole group, so every instance gets an independent thinning of the arrivals.
+    return std::uniform_int_distribution<int>(0, n - 1)(rng_);
+  }
   // Same-host instances only, round-robin among them: the balancer spreads over what is near.
   if (!g.local.empty() && balance != "p2c" && balance != "least_outstanding") {
     return g.local[g.next_instance++ % g.local.size()];

@@ -116,8 +116,10 @@ struct Component {
   std::optional<double> write_capacity_rps;  // stores: per instance
   std::optional<double> hit_rate;            // cache, cdn
   std::optional<int> queue_limit;
-  std::optional<int> partitions;       // stream
-  std::optional<std::string> balance;  // proxy: round_robin | least_outstanding | p2c
+  std::optional<int> partitions;  // stream
+  // How this group picks an instance of a group it calls: round_robin | least_outstanding | p2c |
+  // random (each instance then sees a Poisson share of a Poisson stream: M/M/c exactly).
+  std::optional<std::string> balance;
   std::optional<ServiceTime> service_time;
   std::optional<CallScript> calls;
   std::optional<Keyspace> keyspace;  // cache, cdn

@@ -264,9 +264,11 @@ Component ReadComponent(const Reader& r, const YAML::Node& node, const std::stri
   c.partitions = r.Int(node, field, "partitions", 1, kMaxCount);
   const std::string balance = r.Str(node, field, "balance", false);
   if (!balance.empty()) {
-    if (balance != "round_robin" && balance != "least_outstanding" && balance != "p2c") {
+    if (balance != "round_robin" && balance != "least_outstanding" && balance != "p2c" &&
+        balance != "random") {
       r.Fail(node["balance"], Reader::Join(field, "balance"),
-             "unknown balancing '" + balance + "' (expected round_robin, least_outstanding, p2c)");
+             "unknown balancing '" + balance +
+                 "' (expected round_robin, least_outstanding, p2c, random)");
     }
     c.balance = balance;
   }

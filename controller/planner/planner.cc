@@ -110,6 +110,19 @@ std::map<std::string, int> TierMinimums(const spec::Problem& p) {
   return mins;
 }
 
+bool AllCallersPickAtRandom(const spec::Design& design, const std::string& name) {
+  bool any = false;
+  for (const auto& conn : design.connections) {
+    if (conn.to != name) continue;
+    for (const auto& caller : design.components) {
+      if (caller.name != conn.from) continue;
+      if (caller.balance.value_or("round_robin") != "random") return false;
+      any = true;
+    }
+  }
+  return any;
+}
+
 HopQueue QueueFor(const GroupPlan& g) {
   HopQueue q;
   q.servers = g.profile.concurrency;
@@ -117,8 +130,9 @@ HopQueue QueueFor(const GroupPlan& g) {
   if (g.count <= 0 || total <= 0 || g.role == Role::kClient) return q;
   q.arrival_rps = total / g.count;
   // Callers pick instances round-robin, so each instance sees every count-th arrival of a
-  // roughly Poisson stream: Erlang-count inter-arrival times, cv² = 1 / count.
-  q.arrival_cv2 = 1.0 / g.count;
+  // roughly Poisson stream: Erlang-count inter-arrival times, cv² = 1 / count. Picked at random,
+  // each instance sees a thinned Poisson stream: cv² = 1.
+  q.arrival_cv2 = g.random_arrivals ? 1.0 : 1.0 / g.count;
   q.queue_limit = g.queue_limit;
   const double pr = g.rate.read / total, pw = g.rate.write / total;
   const double sr = g.profile.read.service_ms / 1000, sw = g.profile.write.service_ms / 1000;
@@ -192,6 +206,7 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
     g.async_rps = traffic.AsyncRates()[i].Total() * lambda;
     g.share = per_unit.Total();
     g.explicit_count = c.count;
+    g.random_arrivals = AllCallersPickAtRandom(design, c.name);
     g.queue_limit_default = !c.queue_limit.has_value();
     g.queue_limit = c.queue_limit ? *c.queue_limit : DefaultQueueLimit(g.profile.read.capacity_rps);
     if (c.role != Role::kClient) {

@@ -49,6 +49,9 @@ struct GroupPlan {
   double hop_wait_probability = 0;
   int64_t queue_limit = 0;          // requests an instance holds waiting (the design's, or default)
   bool queue_limit_default = true;  // not set in the design: DefaultQueueLimit
+  // Every caller picks this group's instances at random (balance: random): each instance sees
+  // Poisson arrivals. Otherwise round-robin's every count-th arrival (Erlang, cv² = 1/count).
+  bool random_arrivals = false;
   // M/M/c/K at the planned load per instance: the fraction of visits the queue limit refuses.
   double rejected_fraction = 0;
 };

@@ -68,6 +68,20 @@ TEST(Planner, ABindingQueueLimitIsPredictedAsMmcK) {
   EXPECT_NEAR(blog.admitted_rps, 1000, 1e-3);
 }
 
+// Instances picked at random see Poisson arrivals: the hop is M/M/1 exactly (5 ms + 7.5 ms wait
+// at ρ 0.6); picked round-robin, the Allen-Cunneen factor (1/4 + 1) / 2 cuts the wait to 4.6875.
+TEST(Planner, RandomBalancingMeansPoissonArrivalsAtEachInstance) {
+  auto problem =
+      spec::LoadProblemFile(std::string(ARCHLOAD_SOURCE_DIR) + "/tests/data/mmc_random.yaml");
+  const Plan random = MakePlan(problem, {});
+  EXPECT_TRUE(Group(random, "app").random_arrivals);
+  EXPECT_NEAR(Group(random, "app").hop_mean_ms, 12.5, 1e-6);
+  problem.design->components[0].balance = "round_robin";
+  const Plan rr = MakePlan(problem, {});
+  EXPECT_FALSE(Group(rr, "app").random_arrivals);
+  EXPECT_NEAR(Group(rr, "app").hop_mean_ms, 9.6875, 1e-6);
+}
+
 TEST(Planner, RateOverrideScalesTheFleet) {
   PlanOptions o;
   o.rate_rps = 3000;
