@@ -22,15 +22,27 @@ std::string Index(const std::string& field, size_t i) {
 
 // yaml-cpp reads bytes that are not UTF-8 as they are, but writes them back as U+FFFD, so such
 // a file would change text on `plan --write-design`. YAML files are UTF-8.
-void RequireUtf8(const std::string& text, const std::string& source) {
+// Nor may a YAML file hold a raw control character other than tab, line feed and carriage return
+// (YAML's printable set): yaml-cpp takes them, but not faithfully (a NUL in a `|` block read as
+// byte 0xA0, found by yaml_fuzz). In a double-quoted string they are written as escapes ("\x00"),
+// which is how archload's emitter writes them.
+void RequireYamlText(const std::string& text, const std::string& source) {
   int line = 1;
   for (size_t pos = 0; pos < text.size();) {
     const size_t at = pos;
-    if (!text::DecodeUtf8(text, pos)) {
-      char byte[8];
-      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+    const auto c = text::DecodeUtf8(text, pos);
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+    if (!c) {
       throw SpecError(source, line, "",
                       std::string("the file is not UTF-8 (byte ") + byte + "): save it as UTF-8");
+    }
+    if (*c < 0x20 && *c != '\t' && *c != '\n' && *c != '\r') {
+      throw SpecError(source, line, "",
+                      std::string("a raw control character (byte ") + byte +
+                          ") cannot be in a YAML file: write it as an escape in a double-quoted "
+                          "string (\"\\x" +
+                          std::string(byte + 2) + "\")");
     }
     if (text[at] == '\n') ++line;
   }
@@ -122,7 +134,7 @@ YAML::Node LoadBoundedYaml(const std::string& text, const std::string& source) {
   // Checked before parsing: yaml-cpp's time and memory grow with the text (0.8 s and 250 MB for
   // 1 MiB of short list items).
   if (text.size() > kMaxYamlBytes) FailTooLarge(source, std::to_string(text.size()));
-  RequireUtf8(text, source);
+  RequireYamlText(text, source);
   YAML::Node root;
   try {
     root = YAML::Load(text);

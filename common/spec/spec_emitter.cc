@@ -124,6 +124,11 @@ void EmitNfr(YAML::Emitter& out, const Nfr& n) {
 std::optional<std::string> LiteralBody(const std::string& value) {
   if (value.size() < 2 || value.back() != '\n') return std::nullopt;
   const std::string body = value.substr(0, value.size() - 1);
+  // A block holds its text raw, and a raw control character is not YAML (the loader refuses it):
+  // such a text is quoted, its controls escaped.
+  for (const unsigned char c : body) {
+    if (c < 0x20 && c != '\t' && c != '\n') return std::nullopt;
+  }
   // A key after the block, as in the file: at the end of the text the last line would lack its
   // line break.
   YAML::Emitter probe;

@@ -434,6 +434,29 @@ TEST(SpecYaml, MalformedUtf8IsASpecErrorWithItsLine) {
   }
 }
 
+// Found by yaml_fuzz (corpus: regression-nul-in-block.yaml): yaml-cpp read a NUL inside a `|`
+// block as the byte 0xA0 (not UTF-8), so the loaded text changed on emit and reload. A raw
+// control character other than tab, line feed and carriage return is not YAML: refused with its
+// line. Escaped in a double-quoted string, as the emitter writes it, the same text loads.
+TEST(SpecYaml, RawControlCharactersAreASpecErrorWithTheirLine) {
+  for (const char c : {'\0', '\x01', '\x1b'}) {
+    std::string yaml = "id: x\ndescription: |\n  a m3";
+    yaml += c;
+    yaml += "_count b\n";
+    try {
+      ParseProblemYaml(yaml, "bad.yaml");
+      ADD_FAILURE() << "byte " << static_cast<int>(c) << " loaded";
+    } catch (const SpecError& e) {
+      EXPECT_EQ(e.line(), 3) << e.what();
+      EXPECT_NE(std::string(e.what()).find("raw control character"), std::string::npos) << e.what();
+    }
+  }
+  const Problem p = ParseProblemYaml("id: x\ndescription: \"a m3\\x00_count b\\n\"\n", "ok.yaml");
+  EXPECT_EQ(p.description, std::string("a m3\0_count b\n", 14));
+  EXPECT_EQ(EmitProblemYaml(ParseProblemYaml(EmitProblemYaml(p), "again.yaml")),
+            EmitProblemYaml(p));
+}
+
 TEST(SpecYaml, FormatNumberIsShortestRoundTrip) {
   EXPECT_EQ(FormatNumber(0.9), "0.9");
   EXPECT_EQ(FormatNumber(1000), "1000");
