@@ -103,7 +103,7 @@ int RunKnee(const GlobalOptions& g, const KneeCliOptions& o) {
     rep.interrupted = true;
   }
   // The curve: 10-100% of the saturation knee, each beside the model at the same rate.
-  if (!rep.interrupted && rep.search.saturation.rps) {
+  if (!rep.interrupted && rep.search.saturation.rps && o.curve) {
     try {
       for (double f : {0.10, 0.25, 0.50, 0.75, 0.90, 1.0}) {
         const double rps = f * *rep.search.saturation.rps;

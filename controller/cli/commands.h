@@ -91,6 +91,7 @@ struct KneeCliOptions {
   double trial_s = 6;            // per trial, counted
   int max_trials = 30;
   double harness_bound_ms = 1;  // a trial is void when send lag or timer lateness P99 exceeds it
+  bool curve = true;            // --no-curve: the knees only (bench/validate, over the catalog)
   int agents = 0;
   uint64_t seed = 42;
   std::string report;

@@ -206,6 +206,8 @@ int main(int argc, char** argv) {
       ->check(Number({.min = 0.01, .max = 1000}));
   pknee->add_option("--agents", knee.agents, "agent processes (default: one per core)")
       ->check(Number({.min = 1, .max = 1024, .whole = true}));
+  pknee->add_flag("!--no-curve", knee.curve,
+                  "the knees only: no trials at 10-90% of the saturation knee for the curve");
   pknee->add_option("--seed", knee.seed, "random seed");
   pknee->add_option("--report", knee.report, "write the JSON report here");
   pknee->add_option("--html", knee.html, "write the HTML report here");
