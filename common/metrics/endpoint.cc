@@ -99,7 +99,9 @@ Endpoint::~Endpoint() {
   std::thread knocker([&] {
     std::unique_lock<std::mutex> lock(mu);
     while (!cv.wait_for(lock, std::chrono::milliseconds(5), [&] { return stopped; })) {
+      lock.unlock();  // a slow connect must not hold up the end of the stop
       Knock(host_, port_);
+      lock.lock();
     }
   });
   exposer_.reset();
