@@ -1,6 +1,7 @@
 #include "common/spec/call_script_yaml.h"
 
 #include "common/spec/spec_yaml.h"
+#include "common/spec/yaml_scalar.h"
 
 namespace archload::spec {
 namespace {
@@ -128,33 +129,35 @@ void EmitSteps(YAML::Emitter& out, const std::vector<ScriptStep>& steps) {
     auto emit_call = [&](const ScriptCall& c, bool full) {
       if (!full && c.weight == 1 && c.probability == 1 && !c.local_only &&
           c.request_class.empty()) {
-        out << c.target;
+        out << Scalar{c.target};
         return;
       }
-      out << YAML::Flow << YAML::BeginMap << YAML::Key << "to" << YAML::Value << c.target;
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "to" << YAML::Value << Scalar{c.target};
       if (c.weight != 1) out << YAML::Key << "weight" << YAML::Value << FormatNumber(c.weight);
       if (c.probability != 1) {
         out << YAML::Key << "probability" << YAML::Value << FormatNumber(c.probability);
       }
       if (c.local_only) out << YAML::Key << "local" << YAML::Value << true;
-      if (!c.request_class.empty()) out << YAML::Key << "class" << YAML::Value << c.request_class;
+      if (!c.request_class.empty())
+        out << YAML::Key << "class" << YAML::Value << Scalar{c.request_class};
       out << YAML::EndMap;
     };
     if (!s.one_of && !s.parallel && s.calls.size() == 1) {
       const auto& c = s.calls[0];
-      out << YAML::Key << "call" << YAML::Value << c.target;
+      out << YAML::Key << "call" << YAML::Value << Scalar{c.target};
       if (c.probability != 1) {
         out << YAML::Key << "probability" << YAML::Value << FormatNumber(c.probability);
       }
       if (c.local_only) out << YAML::Key << "local" << YAML::Value << true;
-      if (!c.request_class.empty()) out << YAML::Key << "class" << YAML::Value << c.request_class;
+      if (!c.request_class.empty())
+        out << YAML::Key << "class" << YAML::Value << Scalar{c.request_class};
     } else {
       out << YAML::Key << (s.one_of ? "one_of" : "parallel") << YAML::Value << YAML::Flow
           << YAML::BeginSeq;
       for (const auto& c : s.calls) emit_call(c, false);
       out << YAML::EndSeq;
     }
-    if (s.when != "always") out << YAML::Key << "when" << YAML::Value << s.when;
+    if (s.when != "always") out << YAML::Key << "when" << YAML::Value << Scalar{s.when};
     if (s.lookup) out << YAML::Key << "lookup" << YAML::Value << true;
     if (s.async) out << YAML::Key << "async" << YAML::Value << true;
     out << YAML::EndMap;

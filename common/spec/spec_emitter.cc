@@ -8,6 +8,7 @@
 #include "common/spec/call_script_yaml.h"
 #include "common/spec/nfr_parser.h"
 #include "common/spec/spec_yaml.h"
+#include "common/spec/yaml_scalar.h"
 #include "common/text/utf8.h"
 
 namespace archload::spec {
@@ -15,7 +16,7 @@ namespace {
 
 void EmitServiceTime(YAML::Emitter& out, const ServiceTime& st) {
   out << YAML::Flow << YAML::BeginMap;
-  out << YAML::Key << "distribution" << YAML::Value << st.distribution;
+  out << YAML::Key << "distribution" << YAML::Value << Scalar{st.distribution};
   if (st.distribution != "empirical") {
     out << YAML::Key << "mean_ms" << YAML::Value << FormatNumber(st.mean_ms);
   }
@@ -32,8 +33,8 @@ void EmitServiceTime(YAML::Emitter& out, const ServiceTime& st) {
 
 void EmitComponent(YAML::Emitter& out, const Component& c) {
   out << YAML::BeginMap;
-  out << YAML::Key << "name" << YAML::Value << c.name;
-  out << YAML::Key << "type" << YAML::Value << c.type;
+  out << YAML::Key << "name" << YAML::Value << Scalar{c.name};
+  out << YAML::Key << "type" << YAML::Value << Scalar{c.type};
   out << YAML::Key << "role" << YAML::Value << RoleName(c.role);
   auto opt_int = [&](const char* key, const std::optional<int>& v) {
     if (v) out << YAML::Key << key << YAML::Value << *v;
@@ -49,7 +50,7 @@ void EmitComponent(YAML::Emitter& out, const Component& c) {
   opt_num("hit_rate", c.hit_rate);
   opt_int("queue_limit", c.queue_limit);
   opt_int("partitions", c.partitions);
-  if (c.balance) out << YAML::Key << "balance" << YAML::Value << *c.balance;
+  if (c.balance) out << YAML::Key << "balance" << YAML::Value << Scalar{*c.balance};
   if (c.added_by_planner) out << YAML::Key << "added_by_planner" << YAML::Value << true;
   if (c.keyspace) {
     out << YAML::Key << "keyspace" << YAML::Value << YAML::Flow << YAML::BeginMap;
@@ -71,9 +72,9 @@ void EmitComponent(YAML::Emitter& out, const Component& c) {
 
 void EmitNfr(YAML::Emitter& out, const Nfr& n) {
   out << YAML::BeginMap;
-  out << YAML::Key << "name" << YAML::Value << n.name;
+  out << YAML::Key << "name" << YAML::Value << Scalar{n.name};
   out << YAML::Key << "kind" << YAML::Value << NfrKindName(n.kind);
-  out << YAML::Key << "raw" << YAML::Value << n.raw;
+  out << YAML::Key << "raw" << YAML::Value << Scalar{n.raw};
   // An omitted list is parsed again from `raw` on loading, so a list that is empty although
   // `raw` yields targets (a file's explicit `latency: []`) is written as such.
   const Nfr from_raw = ParseNfr(n.name, n.raw);
@@ -89,7 +90,7 @@ void EmitNfr(YAML::Emitter& out, const Nfr& n) {
       out << YAML::Flow << YAML::BeginMap;
       out << YAML::Key << "percentile" << YAML::Value << FormatNumber(t.percentile);
       out << YAML::Key << "ms" << YAML::Value << FormatNumber(t.ms);
-      out << YAML::Key << "label" << YAML::Value << t.label;
+      out << YAML::Key << "label" << YAML::Value << Scalar{t.label};
       if (t.percentile_assumed) out << YAML::Key << "percentile_assumed" << YAML::Value << true;
       out << YAML::EndMap;
     }
@@ -100,9 +101,9 @@ void EmitNfr(YAML::Emitter& out, const Nfr& n) {
     for (const auto& r : n.rates) {
       out << YAML::Flow << YAML::BeginMap;
       out << YAML::Key << "per_second" << YAML::Value << FormatNumber(r.per_second);
-      out << YAML::Key << "label" << YAML::Value << r.label;
-      out << YAML::Key << "class" << YAML::Value << r.request_class;
-      out << YAML::Key << "noun" << YAML::Value << r.noun;
+      out << YAML::Key << "label" << YAML::Value << Scalar{r.label};
+      out << YAML::Key << "class" << YAML::Value << Scalar{r.request_class};
+      out << YAML::Key << "noun" << YAML::Value << Scalar{r.noun};
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;
@@ -148,7 +149,7 @@ void EmitText(YAML::Emitter& out, const char* key, const std::string& value) {
   if (const auto body = LiteralBody(value)) {
     out << YAML::Literal << *body;
   } else {
-    out << value;
+    out << Scalar{value};
   }
 }
 
@@ -174,22 +175,22 @@ std::string EmitProblemYaml(const Problem& p) {
   YAML::Emitter out;
   out.SetIndent(2);
   out << YAML::BeginMap;
-  out << YAML::Key << "id" << YAML::Value << p.id;
-  out << YAML::Key << "title" << YAML::Value << p.title;
-  out << YAML::Key << "category" << YAML::Value << p.category;
-  out << YAML::Key << "difficulty" << YAML::Value << p.difficulty;
+  out << YAML::Key << "id" << YAML::Value << Scalar{p.id};
+  out << YAML::Key << "title" << YAML::Value << Scalar{p.title};
+  out << YAML::Key << "category" << YAML::Value << Scalar{p.category};
+  out << YAML::Key << "difficulty" << YAML::Value << Scalar{p.difficulty};
   EmitText(out, "summary", p.summary);
   EmitText(out, "goal", p.goal);
   EmitText(out, "description", p.description);
   out << YAML::Key << "functional_requirements" << YAML::Value << YAML::BeginSeq;
-  for (const auto& fr : p.functional_requirements) out << fr;
+  for (const auto& fr : p.functional_requirements) out << Scalar{fr};
   out << YAML::EndSeq;
   out << YAML::Key << "nfrs" << YAML::Value << YAML::BeginSeq;
   for (const auto& n : p.nfrs) EmitNfr(out, n);
   out << YAML::EndSeq;
   out << YAML::Key << "constants" << YAML::Value << YAML::BeginMap;
   for (const auto& c : p.constants) {
-    out << YAML::Key << c.key << YAML::Value;
+    out << YAML::Key << Scalar{c.key} << YAML::Value;
     if (c.number) {
       out << FormatNumber(*c.number);
     } else {
@@ -198,23 +199,23 @@ std::string EmitProblemYaml(const Problem& p) {
   }
   out << YAML::EndMap;
   out << YAML::Key << "available_components" << YAML::Value << YAML::Flow << YAML::BeginSeq;
-  for (const auto& a : p.available_components) out << a;
+  for (const auto& a : p.available_components) out << Scalar{a};
   out << YAML::EndSeq;
   out << YAML::Key << "tiers" << YAML::Value << YAML::BeginSeq;
   for (const auto& t : p.tiers) {
     out << YAML::BeginMap;
-    out << YAML::Key << "name" << YAML::Value << t.name;
+    out << YAML::Key << "name" << YAML::Value << Scalar{t.name};
     out << YAML::Key << "checks" << YAML::Value << YAML::BeginSeq;
     for (const auto& c : t.checks) {
       out << YAML::Flow << YAML::BeginMap;
       out << YAML::Key << "kind" << YAML::Value << CheckKindName(c.kind);
       if (c.kind == CheckKind::kParamRange) {
-        out << YAML::Key << "param" << YAML::Value << c.param;
+        out << YAML::Key << "param" << YAML::Value << Scalar{c.param};
       } else {
-        out << YAML::Key << "type" << YAML::Value << c.type;
+        out << YAML::Key << "type" << YAML::Value << Scalar{c.type};
       }
       if (c.kind == CheckKind::kMinCount) out << YAML::Key << "min" << YAML::Value << c.min_count;
-      out << YAML::Key << "raw" << YAML::Value << c.raw;
+      out << YAML::Key << "raw" << YAML::Value << Scalar{c.raw};
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;
@@ -244,8 +245,8 @@ std::string EmitProblemYaml(const Problem& p) {
     out << YAML::Key << "connections" << YAML::Value << YAML::BeginSeq;
     for (const auto& c : p.design->connections) {
       out << YAML::Flow << YAML::BeginMap;
-      out << YAML::Key << "from" << YAML::Value << c.from;
-      out << YAML::Key << "to" << YAML::Value << c.to;
+      out << YAML::Key << "from" << YAML::Value << Scalar{c.from};
+      out << YAML::Key << "to" << YAML::Value << Scalar{c.to};
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;

@@ -457,6 +457,31 @@ TEST(SpecYaml, RawControlCharactersAreASpecErrorWithTheirLine) {
             EmitProblemYaml(p));
 }
 
+// Found by yaml_fuzz (corpus: regression-cr-in-id.yaml): yaml-cpp wrote an id of "\r\r" as a
+// plain scalar with the CRs raw and read it back without them. Every string the emitter writes
+// survives a carriage return: quoted, escaped.
+TEST(SpecYaml, ALoneCarriageReturnSurvivesInEveryField) {
+  const Problem p = ParseProblemYaml("id: \"a\\rb\\r\"\n", "cr.yaml");
+  ASSERT_EQ(p.id, "a\rb\r");
+  Problem q = p;
+  q.title = q.category = q.difficulty = "x\ry";
+  q.functional_requirements = {"\r"};
+  q.nfrs.push_back({});
+  q.nfrs.back().name = "N\r";
+  q.nfrs.back().raw = "r\raw";
+  q.design.emplace();
+  q.design->components.push_back({});
+  q.design->components.back().name = "C\r";
+  q.design->components.back().type = "app";
+  const std::string once = EmitProblemYaml(q);
+  EXPECT_EQ(once.find("\r"), std::string::npos) << "a raw carriage return was written";
+  const Problem again = ParseProblemYaml(once, "again.yaml");
+  EXPECT_EQ(again.id, q.id);
+  EXPECT_EQ(again.title, q.title);
+  EXPECT_EQ(again.functional_requirements, q.functional_requirements);
+  EXPECT_EQ(EmitProblemYaml(again), once);
+}
+
 TEST(SpecYaml, FormatNumberIsShortestRoundTrip) {
   EXPECT_EQ(FormatNumber(0.9), "0.9");
   EXPECT_EQ(FormatNumber(1000), "1000");
