@@ -13,12 +13,8 @@ double ErlangC(int c, double a) {
   if (c <= 0) return 1;
   if (a <= 0) return 0;
   if (a >= c) return 1;
-  // Erlang B by recursion, then C = B / (1 - ρ(1 - B)).
-  double b = 1;
-  for (int k = 1; k <= c; ++k) {
-    b = a * b / (k + a * b);
-    if (b == 0) break;  // underflowed, and stays 0: no need to count up to a large c
-  }
+  // C = B / (1 - ρ(1 - B)).
+  const double b = ErlangB(c, a);
   const double rho = a / c;
   return b / (1 - rho * (1 - b));
 }
@@ -29,7 +25,7 @@ double ErlangB(int c, double a) {
   double b = 1;
   for (int k = 1; k <= c; ++k) {
     b = a * b / (k + a * b);
-    if (b == 0) break;
+    if (b == 0) break;  // underflowed, and stays 0: no need to count up to a large c
   }
   return b;
 }
