@@ -30,7 +30,11 @@ inline constexpr uint8_t kFlagLocalOnly = 1;  // cache-aside op: the cache calls
 inline constexpr uint8_t kFlagOneWay = 2;     // asynchronous: no response is sent
 inline constexpr uint8_t kFlagDelivery = 4;   // a broker delivering a message to a consumer
 inline constexpr uint8_t kFlagFill = 8;       // cache-aside fill after a miss (vs invalidate)
-inline constexpr uint8_t kKnownFlags = kFlagLocalOnly | kFlagOneWay | kFlagDelivery | kFlagFill;
+// A probe of the harness's own round trip (agents/runtime/hop_prober.h): the listener answers it
+// at once, for no instance.
+inline constexpr uint8_t kFlagProbe = 16;
+inline constexpr uint8_t kKnownFlags =
+    kFlagLocalOnly | kFlagOneWay | kFlagDelivery | kFlagFill | kFlagProbe;
 
 // Why a frame was refused; each is counted (agents report the counts in their health).
 enum class FrameError : uint8_t {

@@ -28,6 +28,22 @@ void PeerPool::SetEndpoints(const std::vector<std::vector<EndpointAddress>>& add
   SetTable(std::move(t));
 }
 
+std::vector<std::pair<int, int>> PeerPool::ProbeTargets() const {
+  std::vector<std::pair<int, int>> first(peers_.size(), {-1, -1});
+  size_t found = 0;
+  for (size_t g = 0; g < peer_of_.size() && found < peers_.size(); ++g) {
+    for (size_t i = 0; i < peer_of_[g].size(); ++i) {
+      const uint32_t p = peer_of_[g][i];
+      if (p < first.size() && first[p].first < 0) {
+        first[p] = {static_cast<int>(g), static_cast<int>(i)};
+        ++found;
+      }
+    }
+  }
+  std::erase_if(first, [](const auto& t) { return t.first < 0; });
+  return first;
+}
+
 int PeerPool::InstanceCount(int group) const {
   if (group < 0 || group >= static_cast<int>(peer_of_.size())) return 0;
   return static_cast<int>(peer_of_[group].size());
@@ -51,7 +67,7 @@ void PeerPool::Send(int group, int instance, Frame& frame, ResponseHandler on_re
   }
   const int peer_index = static_cast<int>(peer_of_[group][instance]);
   Peer& peer = peers_[peer_index];
-  ++sent_per_peer_[peer_index];
+  if (!(frame.flags & kFlagProbe)) ++sent_per_peer_[peer_index];  // the design's traffic only
   const bool one_way = frame.flags & kFlagOneWay;
   frame.request_id = next_id_++;
   frame.target_group = static_cast<uint16_t>(group);

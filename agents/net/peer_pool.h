@@ -44,6 +44,9 @@ class PeerPool {
   void SetEndpoints(const std::vector<std::vector<EndpointAddress>>& addresses);
   void set_secret(std::string secret) { secret_ = std::move(secret); }
   int InstanceCount(int group) const;
+  // One (group, instance) hosted by each peer that hosts any: where a probe of the round trip to
+  // that peer can be addressed (agents/runtime/hop_prober.h).
+  std::vector<std::pair<int, int>> ProbeTargets() const;
 
   // Sends a request to one instance. `on_response` runs once with the response, or with a
   // kHarness frame when the transport lost it. One-way frames take no handler.

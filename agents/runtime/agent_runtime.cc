@@ -146,6 +146,8 @@ void AgentRuntime::StartAt(const v1::Start& start, int64_t start_ns) {
         start_ns_ + static_cast<int64_t>(std::max(0.0, w.warmup_s()) * 1e9),
         w.duration_s() > 0 ? start_ns_ + static_cast<int64_t>(w.duration_s() * 1e9) : INT64_MAX);
     for (auto& g : generators_) g->Start(start_ns_);
+    prober_ = std::make_unique<HopProber>(*fleet_);
+    prober_->Start();
     return 0;
   });
 }
@@ -153,6 +155,8 @@ void AgentRuntime::StartAt(const v1::Start& start, int64_t start_ns) {
 void AgentRuntime::StopLoad() {
   OnIo([&] {
     for (auto& g : generators_) g->Stop();
+    if (prober_) prober_->Stop();
+    fleet_->CloseWindow(Fleet::NowNs());
     stopped_ = true;
     return 0;
   });
@@ -197,6 +201,9 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
       g->set_broker_depth(c.broker_depth);
       g->set_async_ns(c.async_ns.Serialize());
       g->set_lateness_ns(c.lateness_ns.Serialize());
+      g->set_queue_wait_ns(c.queue_wait_ns.Serialize());
+      g->set_service_ns(c.service_ns.Serialize());
+      g->set_hold_ns(c.hold_ns);
       for (size_t t = 0; t < c.calls_to.size(); ++t) {
         if (c.calls_to[t] == 0) continue;
         auto* call = g->add_calls();
@@ -226,6 +233,7 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     h->set_startup_cpu_ns(static_cast<uint64_t>(started ? cpu_at_start_ns_ : ProcessCpuNs()));
     h->set_max_rss_kb(sys::MaxRssKb());
     h->set_instances(static_cast<int>(instances_.size()));
+    if (prober_) h->set_hop_round_trip_ns(prober_->round_trip_ns().Serialize());
     const auto& n = fleet_->health().counters();
     auto* dp = h->mutable_data_plane();
     for (size_t e = 0; e < n.invalid_frames.size(); ++e) {

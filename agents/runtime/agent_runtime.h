@@ -14,6 +14,7 @@
 
 #include "agents/net/address_policy.h"
 #include "agents/runtime/fleet.h"
+#include "agents/runtime/hop_prober.h"
 #include "agents/runtime/instance.h"
 #include "agents/runtime/listener.h"
 #include "agents/runtime/load_generator.h"
@@ -102,6 +103,7 @@ class AgentRuntime {
   int port_ = 0;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<std::unique_ptr<LoadGenerator>> generators_;
+  std::unique_ptr<HopProber> prober_;  // from Start: the harness's own round trip per hop
   int64_t start_ns_ = 0;
   int64_t cpu_at_start_ns_ = 0;
   int64_t io_cpu_at_start_ns_ = 0;

@@ -4,6 +4,7 @@
 // the shared timer queue and peer pool, and this agent's counters per group. Everything runs on
 // the agent's single io_context thread, so nothing here is locked.
 
+#include <algorithm>
 #include <asio.hpp>
 #include <memory>
 #include <random>
@@ -49,6 +50,7 @@ struct GroupCounters : VisitCounters {
   stats::Histogram sojourn_ns;     // queue wait + service per visit
   stats::Histogram queue_wait_ns;  // arrival until a service slot was free
   stats::Histogram service_ns;     // in service: the emulated time, as long as it really took
+  uint64_t hold_ns = 0;            // service_ns's exact sum (busy_ns is the sampled times')
   stats::Histogram async_ns;
   stats::ThresholdCounts async_under;  // exact counts of async_ns at the async NFR targets
   stats::Histogram lateness_ns;        // emulated service end: actual - intended
@@ -116,6 +118,9 @@ class Fleet {
     window_from_ns_ = from_ns;
     window_to_ns_ = to_ns;
   }
+  // The load stopped early (Stop before the planned end: --until-confident, Ctrl-C): what
+  // completes while it drains is not throughput inside the window.
+  void CloseWindow(int64_t at_ns) { window_to_ns_ = std::min(window_to_ns_, at_ns); }
   bool Counted(int64_t t_ns) const { return t_ns >= window_from_ns_; }
   bool InWindow(int64_t t_ns) const { return t_ns >= window_from_ns_ && t_ns <= window_to_ns_; }
 

@@ -98,7 +98,9 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
           static_cast<uint64_t>(std::max<int64_t>(0, now - w->service_end_ns)));
       // As long as it really took: the emulated time plus however late its timer fired.
       const int64_t began = w->service_end_ns - service_ns;
-      g.counters.service_ns.Record(static_cast<uint64_t>(std::max<int64_t>(0, now - began)));
+      const auto hold = static_cast<uint64_t>(std::max<int64_t>(0, now - began));
+      g.counters.service_ns.Record(hold);
+      g.counters.hold_ns += hold;
     } else {
       g.counters.service_ns.Record(0);
     }

@@ -73,6 +73,13 @@ void Listener::OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame) {
                  "dropped a response frame sent to the listener by " + conn->peer());
     return;
   }
+  if (frame.flags & kFlagProbe) {
+    if (frame.flags & kFlagOneWay) return;
+    frame.kind = FrameKind::kResponse;
+    frame.status = FrameStatus::kOk;
+    conn->Send(frame);
+    return;
+  }
   Instance* target = nullptr;
   if (frame.target_group < routes_.size() &&
       frame.target_instance < routes_[frame.target_group].size()) {
