@@ -29,6 +29,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev  # clang++-14 and its libFuzzer runtime: the fuzz tests (tests/fuzz)
   redis-server prometheus iproute2 openssl
   chromium zlib1g-dev  # the HTML report's browser test: headless Chromium, PNG screenshots
+  jq  # bench/validate and bench/confidence read the JSON reports
 )
 
 missing=()

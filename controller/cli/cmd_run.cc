@@ -16,6 +16,8 @@
 #include "controller/report/html/report_page.h"
 #include "controller/report/report_file.h"
 #include "controller/report/run_report.h"
+#include "controller/run/confidence.h"
+#include "controller/run/harness_costs.h"
 #include "controller/run/interrupt.h"
 #include "controller/run/runner.h"
 
@@ -104,7 +106,26 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
     std::cerr << "error: --arrivals '" << o.arrivals << "': expected poisson or constant\n";
     return kExitError;
   }
-  const double duration = ParseDuration(o.duration);
+  double duration = ParseDuration(o.duration);
+  // --until-confident: `duration` is the least the load runs, `longest` the most.
+  double longest = duration;
+  if (o.until_confident) {
+    if (o.profile != "constant") {
+      std::cerr << "error: --until-confident needs --profile constant: a " << o.profile
+                << " is shaped over a fixed duration\n";
+      return kExitError;
+    }
+    if (!o.duration_given) duration = 10;
+    longest = ParseDuration(o.max_duration.empty() ? "5m" : o.max_duration, "--max-duration");
+    if (longest < duration) {
+      std::cerr << "error: --max-duration " << longest << " s is shorter than --duration "
+                << duration << " s, the least an --until-confident run lasts\n";
+      return kExitError;
+    }
+  } else if (!o.max_duration.empty()) {
+    std::cerr << "error: --max-duration goes with --until-confident\n";
+    return kExitError;
+  }
   const double linger = ParseDuration(o.linger, "--linger", /*allow_zero=*/true);
   if (!o.report.empty()) report::CheckWritable("--report", o.report);
   if (!o.html.empty()) report::CheckWritable("--html", o.html);
@@ -137,7 +158,14 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
 
   run::RunnerOptions ro;
   ro.run.offered_rps = offered;
-  ro.run.duration_s = duration;
+  ro.run.duration_s = longest;
+  if (o.until_confident) {
+    ro.confident_from_s = duration;
+    ro.decided = [&problem, &prediction](run::RunResult& so_far) {
+      run::Judge(so_far, problem, prediction);
+      return run::EveryVerdictDecided(so_far);
+    };
+  }
   ro.run.profile = o.profile;
   ro.run.poisson = o.arrivals == "poisson";
   ro.run.seed = o.seed;
@@ -161,7 +189,7 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
     rd.scale = planner::FormatScale(plan.scale_divisor);
     rd.profile = o.profile;
     rd.arrivals = o.arrivals;
-    rd.duration_s = duration;
+    rd.duration_s = longest;
     try {
       watch = std::make_unique<metrics::RunMetrics>(mo, rd);
     } catch (const std::runtime_error& e) {
@@ -201,7 +229,11 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   ro.prefer_local = o.placement == "local";
   std::cerr << "archload run " << problem.id << ": " << FleetWords(o) << ", scale "
             << planner::FormatScale(plan.scale_divisor) << ", offering "
-            << offered / plan.scale_divisor << " req/s for " << duration << " s\n";
+            << offered / plan.scale_divisor << " req/s for " << duration << " s"
+            << (o.until_confident ? " and on, up to " + spec::FormatNumber(longest) +
+                                        " s, until every verdict is decided"
+                                  : std::string())
+            << "\n";
   if (watch) std::cerr << "run " << ro.run_id << ": metrics at " << watch->url() << "\n";
   const std::string started_at = UtcNow();
   run::RunResult result;
@@ -219,15 +251,28 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   result.run_id = ro.run_id;
   result.parameters = {problem.title,        o.profile,  o.arrivals,    o.seed,
                        o.service_time_scale, started_at, g.command_line};
-  run::Judge(result, problem, prediction);
+  // Harness calibration: the BoE again, with what this run's harness cost per hop (its probes'
+  // round trips, its timers' overrun); the verdict's BoE column is that one.
+  planner::PlanOptions costed = same;
+  costed.harness = run::HarnessCostsOf(result);
+  std::optional<planner::Plan> calibrated;
+  if (!costed.harness.empty()) calibrated = planner::MakePlan(as_run, costed);
+  const auto design_rows = run::Targets(problem, prediction, result.offered_rps);
+  run::Judge(result, problem, calibrated ? *calibrated : prediction);
+  for (auto& v : result.nfrs) {
+    for (const auto& d : design_rows) {
+      if (d.name == v.name && d.kind == v.kind) v.boe_design = d.boe;
+    }
+  }
   if (watch) {
     watch->Finish(result);
     for (const auto& w : watch->warnings()) result.warnings.push_back(w);
   }
-  report::PrintRun(result, prediction, std::cout);
+  const planner::Plan* costed_plan = calibrated ? &*calibrated : nullptr;
+  report::PrintRun(result, prediction, std::cout, costed_plan);
   if (!o.report.empty() || !o.html.empty()) {
     try {
-      const auto json = report::RunToJson(result, prediction);
+      const auto json = report::RunToJson(result, prediction, costed_plan);
       if (!o.report.empty()) report::WriteAtomically(o.report, json.dump(2) + "\n");
       if (!o.html.empty()) report::WriteAtomically(o.html, report::html::RenderRunReport(json));
     } catch (const std::runtime_error& e) {
@@ -239,7 +284,8 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   if (watch) watch->Linger();
   if (result.interrupted_by != 0) return 128 + result.interrupted_by;
   if (!result.complete || !result.harness_faults.empty()) return kExitError;
-  return run::AllPass(result) ? kExitOk : kExitFailed;
+  if (run::AllPass(result)) return kExitOk;
+  return run::Inconclusive(result) ? kExitInconclusive : kExitFailed;
 }
 
 }  // namespace archload::cli

@@ -5,13 +5,15 @@
 #include <vector>
 
 // Each `archload` subcommand is one function; main.cc only parses flags. Return value is the
-// process exit code: 0 ok, 1 a check or NFR failed, 2 bad input or an error.
+// process exit code: 0 ok, 1 a check or NFR failed, 2 bad input or an error, 3 (run) no NFR
+// failed but some could not be decided.
 
 namespace archload::cli {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitError = 2;
+inline constexpr int kExitInconclusive = 3;  // run: no NFR fails, some could not be decided
 
 struct GlobalOptions {
   std::string catalog_flag;
@@ -50,6 +52,9 @@ struct RunCliOptions {
   std::string scale = "1";
   double headroom = 0.2;
   std::string duration = "20s";
+  bool duration_given = false;
+  bool until_confident = false;  // run on until every verdict is decided (or max_duration)
+  std::string max_duration;      // empty: 5 minutes
   std::string profile = "constant";
   std::string arrivals = "poisson";
   int agents = 0;

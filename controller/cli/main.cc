@@ -123,7 +123,13 @@ int main(int argc, char** argv) {
   prun->add_option("--rate", run.rate, "offered client req/s (default: the problem's)")
       ->check(Number(kRate));
   prun->add_option("--scale", run.scale, "1, 1/N or auto");
-  prun->add_option("--duration", run.duration, "e.g. 20s, 2m");
+  auto* run_duration = prun->add_option(
+      "--duration", run.duration,
+      "e.g. 20s, 2m (default 20s; with --until-confident the least it runs, default 10s)");
+  prun->add_flag("--until-confident", run.until_confident,
+                 "run on until every NFR verdict is decided by its 95% interval");
+  prun->add_option("--max-duration", run.max_duration,
+                   "with --until-confident: the most it runs (default 5m)");
   prun->add_option("--profile", run.profile, "constant|ramp|step|spike");
   prun->add_option("--arrivals", run.arrivals, "poisson|constant");
   prun->add_option("--agents", run.agents, "agent processes (default: one per core)")
@@ -179,7 +185,10 @@ int main(int argc, char** argv) {
   prun->add_option("--linger", run.linger,
                    "after the run, serve the final figures until scraped once or this passes "
                    "(default 2s: two scrape intervals)");
-  prun->callback([&] { code = RunRun(g, run); });
+  prun->callback([&] {
+    run.duration_given = run_duration->count() > 0;
+    code = RunRun(g, run);
+  });
 
   KneeCliOptions knee;
   auto* pknee = app.add_subcommand(

@@ -119,8 +119,22 @@ void AddNfrs(Families& f, const RunFigures& r) {
               l, *n.measured);
     }
     if (n.pass) {
-      f.Gauge("archload_nfr_pass", "The verdict per NFR once the run is judged: 1 pass, 0 fail.", l,
+      f.Gauge("archload_nfr_pass",
+              "The verdict per NFR once the run is judged: 1 pass, 0 fail or inconclusive.", l,
               *n.pass ? 1 : 0);
+    }
+    if (n.inconclusive) {
+      f.Gauge("archload_nfr_inconclusive",
+              "1 once judged when the NFR's target lies inside its measured figure's 95% interval.",
+              l, *n.inconclusive ? 1 : 0);
+    }
+    if (n.ci_low && n.ci_high) {
+      f.Gauge("archload_nfr_measured_ci95_low",
+              "Once judged: the low end of each NFR's measured figure's 95% interval.", l,
+              *n.ci_low);
+      f.Gauge("archload_nfr_measured_ci95_high",
+              "Once judged: the high end of each NFR's measured figure's 95% interval.", l,
+              *n.ci_high);
     }
   }
   if (r.pass) {

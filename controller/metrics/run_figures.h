@@ -23,8 +23,10 @@ struct NfrFigure {
   std::string unit;           // seconds | requests_per_second | ratio
   double target = 0;
   std::optional<double> boe;
-  std::optional<double> measured;  // live until the end, then the judged figure
-  std::optional<bool> pass;        // only once judged
+  std::optional<double> measured;                   // live until the end, then the judged figure
+  std::optional<bool> pass;                         // only once judged
+  std::optional<double> ci_low = {}, ci_high = {};  // once judged: the figure's 95% interval
+  std::optional<bool> inconclusive = {};            // once judged: the target lies inside it
 };
 
 struct GroupFigure {

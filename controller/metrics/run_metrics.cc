@@ -298,7 +298,12 @@ void RunMetrics::Finish(const run::RunResult& r) {
   f.nfrs.clear();
   for (const auto& v : r.nfrs) {
     NfrFigure n = FigureOf(v);
-    n.pass = v.pass;
+    n.pass = v.pass && !v.inconclusive;
+    n.inconclusive = v.inconclusive;
+    if (v.interval) {
+      n.ci_low = v.interval->low;
+      n.ci_high = v.interval->high;
+    }
     f.nfrs.push_back(std::move(n));
   }
   for (auto& gf : f.groups) {

@@ -13,8 +13,11 @@ using model::StepMode;
 LatencyPredictor::LatencyPredictor(const TrafficModel& traffic,
                                    const std::vector<model::ComponentProfile>& profiles,
                                    const std::vector<HopQueue>& queues, size_t samples,
-                                   uint64_t seed)
-    : traffic_(traffic), profiles_(profiles) {
+                                   uint64_t seed, HarnessCosts harness)
+    : traffic_(traffic),
+      profiles_(profiles),
+      harness_(std::move(harness)),
+      harness_rng_(seed ^ 0x9e3779b97f4a7c15ull) {
   for (const auto& q : queues) waits_.push_back(q.Wait());
   for (const auto& p : profiles) {
     samplers_.push_back(
@@ -47,10 +50,20 @@ LatencyPredictor::Outcome LatencyPredictor::Sample(const HopNode& node,
   Outcome out;
   const auto& profile = profiles_[node.component];
   const auto& cls = node.request_class == RequestClass::kRead ? profile.read : profile.write;
+  const bool generator = static_cast<size_t>(node.component) < harness_.client.size() &&
+                         harness_.client[node.component];
+  if (!harness_.round_trip_s.empty() && !generator) {
+    // The call that brought the request here: its transport both ways, through both agents.
+    std::uniform_int_distribution<size_t> pick(0, harness_.round_trip_s.size() - 1);
+    out.seconds += harness_.round_trip_s[pick(harness_rng_)];
+  }
   if (cls.service_ms > 0) {
     out.seconds += waits_[node.component].Sample(rng);
     out.seconds +=
         samplers_[node.component][static_cast<int>(node.request_class)].SampleSeconds(rng);
+    if (static_cast<size_t>(node.component) < harness_.overrun_s.size()) {
+      out.seconds += harness_.overrun_s[node.component];
+    }
   }
   // A cache-aside lookup (local_only) still answers hit or miss; it just calls nobody after.
   const bool self_lookup = traffic_.Rules().For(node.component, node.request_class).self_lookup;

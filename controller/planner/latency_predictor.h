@@ -39,13 +39,26 @@ struct LatencySummary {
   std::vector<std::pair<double, double>> spectrum;
 };
 
+// What the harness adds to what the design takes, as a run measured it (docs/confidence.md,
+// "Harness calibration"): every call's round trip, drawn from the probes' distribution, and per
+// emulated service time the hold beyond the sampled time (the timer's overrun).
+struct HarnessCosts {
+  std::vector<double> round_trip_s;  // samples of a call's round trip; empty: none
+  std::vector<double> overrun_s;     // [component]: mean overrun of a non-zero service time
+  // [component]: a load generator, the root of its request trees and no call itself (the
+  // planner fills it; a design without clients has its entries called by an implicit one).
+  std::vector<bool> client;
+  bool empty() const { return round_trip_s.empty() && overrun_s.empty(); }
+};
+
 class LatencyPredictor {
  public:
-  // queues: one per component (an instance of the group at its planned load).
+  // queues: one per component (an instance of the group at its planned load, with the harness's
+  // overrun in its service time when `harness` has one).
   LatencyPredictor(const TrafficModel& traffic,
                    const std::vector<model::ComponentProfile>& profiles,
                    const std::vector<HopQueue>& queues, size_t samples = 20000,
-                   uint64_t seed = 20261127);
+                   uint64_t seed = 20261127, HarnessCosts harness = {});
 
   // All classes when `c` is empty.
   LatencySummary Summary(std::optional<model::RequestClass> c = std::nullopt) const;
@@ -61,6 +74,10 @@ class LatencyPredictor {
   const TrafficModel& traffic_;
   const std::vector<model::ComponentProfile>& profiles_;
   std::vector<WaitDistribution> waits_;  // [component], computed once from the queues
+  HarnessCosts harness_;
+  // The round trips' own stream: the design's samples stay the ones it draws without the
+  // harness, so the BoE with the harness's costs never reads below the BoE without them.
+  mutable std::mt19937_64 harness_rng_;
   std::vector<std::array<model::ServiceTimeSampler, 2>> samplers_;  // [component][class]
   std::vector<double> read_ms_;                                     // sorted
   std::vector<double> write_ms_;                                    // sorted

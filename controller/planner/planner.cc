@@ -123,7 +123,8 @@ bool AllCallersPickAtRandom(const spec::Design& design, const std::string& name)
   return any;
 }
 
-HopQueue QueueFor(const GroupPlan& g) {
+// `overrun_s`: the harness's hold beyond each sampled (non-zero) service time.
+HopQueue QueueFor(const GroupPlan& g, double overrun_s = 0) {
   HopQueue q;
   q.servers = g.profile.concurrency;
   const double total = g.rate.Total();
@@ -136,10 +137,13 @@ HopQueue QueueFor(const GroupPlan& g) {
   q.queue_limit = g.queue_limit;
   const double pr = g.rate.read / total, pw = g.rate.write / total;
   const double sr = g.profile.read.service_ms / 1000, sw = g.profile.write.service_ms / 1000;
-  q.service_mean_s = pr * sr + pw * sw;
-  // Mixture of the two classes: E[S²] = Σ p (s² (1 + cv²)).
+  const double or_ = sr > 0 ? overrun_s : 0, ow = sw > 0 ? overrun_s : 0;
+  q.service_mean_s = pr * (sr + or_) + pw * (sw + ow);
+  // Mixture of the two classes, each S + o with o constant: E[(S + o)²] = s² (1 + cv²) + 2 o s +
+  // o².
   const double cv2 = g.profile.cv * g.profile.cv;
-  const double es2 = pr * sr * sr * (1 + cv2) + pw * sw * sw * (1 + cv2);
+  const double es2 = pr * (sr * sr * (1 + cv2) + 2 * or_ * sr + or_ * or_) +
+                     pw * (sw * sw * (1 + cv2) + 2 * ow * sw + ow * ow);
   q.service_cv = q.service_mean_s > 0
                      ? std::sqrt(std::max(0.0, es2 / (q.service_mean_s * q.service_mean_s) - 1))
                      : 0;
@@ -282,11 +286,15 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
 
   // Latency of the model at the planned load.
   std::vector<HopQueue> queues;
-  for (auto& g : plan.groups) {
-    queues.push_back(QueueFor(g));
+  for (size_t i = 0; i < plan.groups.size(); ++i) {
+    auto& g = plan.groups[i];
+    queues.push_back(
+        QueueFor(g, i < options.harness.overrun_s.size() ? options.harness.overrun_s[i] : 0));
     const auto& q = queues.back();
     g.hop_wait_probability = q.WaitProbability();
-    g.hop_mean_ms = (q.MeanWait() + q.service_mean_s) * 1000;
+    g.hop_wait_ms = q.MeanWait() * 1000;
+    g.hop_service_ms = q.service_mean_s * 1000;
+    g.hop_mean_ms = g.hop_wait_ms + g.hop_service_ms;
     if (g.role != Role::kClient) g.rejected_fraction = q.Bounded().rejected_fraction;
   }
   // A request completes when none of its synchronous visits is refused. Each group's share is
@@ -300,7 +308,11 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
   }
   plan.rejected_fraction = 1 - std::exp(log_ok);
   plan.admitted_rps = lambda * (1 - plan.rejected_fraction);
-  LatencyPredictor predictor(traffic, profiles, queues, options.latency_samples);
+  HarnessCosts harness = options.harness;
+  harness.client.clear();
+  for (const auto& g : plan.groups) harness.client.push_back(g.role == Role::kClient);
+  LatencyPredictor predictor(traffic, profiles, queues, options.latency_samples, 20261127,
+                             std::move(harness));
   plan.latency = predictor.Summary();
   plan.read_latency = predictor.Summary(RequestClass::kRead);
   plan.write_latency = predictor.Summary(RequestClass::kWrite);

@@ -25,6 +25,9 @@ struct PlanOptions {
   // Requests the latency prediction samples; fewer is faster and noisier. Counts do not
   // depend on it.
   size_t latency_samples = 20000;
+  // The harness's own costs, as a run measured them: the BoE with them is what that run's
+  // figures are compared with (docs/confidence.md). Empty: the design alone.
+  HarnessCosts harness = {};
 };
 
 struct GroupPlan {
@@ -43,10 +46,12 @@ struct GroupPlan {
   int count = 0;  // chosen, full scale
   std::string count_reason;
   int scaled_count = 0;
-  double utilization = 0;     // at the chosen count
-  double max_client_rps = 0;  // client rate at which this group saturates (inf if unloaded)
-  double hop_mean_ms = 0;     // queueing + service per visit at the planned load
-  double hop_wait_probability = 0;
+  double utilization = 0;           // at the chosen count
+  double max_client_rps = 0;        // client rate at which this group saturates (inf if unloaded)
+  double hop_mean_ms = 0;           // queueing + service per visit at the planned load
+  double hop_wait_ms = 0;           // ... of which waiting for a slot (Allen-Cunneen)
+  double hop_service_ms = 0;        // ... and in service (the classes' mix)
+  double hop_wait_probability = 0;  // Erlang C: P(all c slots busy) for Poisson arrivals
   int64_t queue_limit = 0;          // requests an instance holds waiting (the design's, or default)
   bool queue_limit_default = true;  // not set in the design: DefaultQueueLimit
   // Every caller picks this group's instances at random (balance: random): each instance sees

@@ -5,6 +5,7 @@
 #include "common/spec/spec_yaml.h"
 #include "controller/planner/scale.h"
 #include "controller/report/histogram_json.h"
+#include "controller/report/hop_report.h"
 #include "controller/report/series_json.h"
 #include "controller/report/table.h"
 
@@ -35,9 +36,40 @@ nlohmann::json LatencyJson(const stats::Histogram& h) {
           {"histogram", HistogramToJson(h)}};
 }
 
+nlohmann::json IntervalJson(const std::optional<run::Interval>& i) {
+  if (!i) return nullptr;
+  return nlohmann::json::array({i->low, i->high});
+}
+
+std::string VerdictWord(const run::Verdict& v) {
+  return v.inconclusive ? "inconclusive" : v.pass ? "pass" : "fail";
+}
+
+// "54.0 ms ± 3.10 ms": the figure and its 95% interval's half-width, in the NFR's unit.
+std::string WithInterval(const run::Verdict& v) {
+  std::string out = NfrFigure(v.unit, v.measured);
+  if (v.measured && v.interval) out += " ± " + NfrFigure(v.unit, v.interval->HalfWidth());
+  return out;
+}
+
+std::string MsInterval(double ms, const std::optional<run::Interval>& i) {
+  return i ? Ms(ms) + " ± " + Ms(i->HalfWidth()) : Ms(ms);
+}
+
+nlohmann::json PredictedLatencyJson(const planner::LatencySummary& l) {
+  return {{"mean", l.mean_ms},
+          {"p50", l.p50_ms},
+          {"p95", l.p95_ms},
+          {"p99", l.p99_ms},
+          {"p999", l.p999_ms},
+          {"stable", l.stable},
+          {"spectrum", SpectrumJson(l.spectrum)}};
+}
+
 }  // namespace
 
-nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& prediction) {
+nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& prediction,
+                         const planner::Plan* calibrated) {
   nlohmann::json j;
   j["run_id"] = r.run_id;
   j["schema"] = kRunReportSchema;
@@ -64,19 +96,30 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
   j["latency_ms"]["read"] = LatencyJson(r.read_ns);
   j["latency_ms"]["write"] = LatencyJson(r.write_ns);
   j["latency_ms"]["spectrum"] = SpectrumJson(r.all_ns);
-  j["predicted_latency_ms"] = {{"mean", prediction.latency.mean_ms},
-                               {"p50", prediction.latency.p50_ms},
-                               {"p95", prediction.latency.p95_ms},
-                               {"p99", prediction.latency.p99_ms},
-                               {"p999", prediction.latency.p999_ms},
-                               {"stable", prediction.latency.stable},
-                               {"spectrum", SpectrumJson(prediction.latency.spectrum)}};
+  j["predicted_latency_ms"] = PredictedLatencyJson(prediction.latency);
+  // The BoE with the harness's measured costs per hop (harness.calibration): what the verdict's
+  // BoE column holds; null when the run measured none.
+  j["predicted_latency_with_harness_ms"] =
+      calibrated ? PredictedLatencyJson(calibrated->latency) : nlohmann::json(nullptr);
   j["predicted_max_rps"] = Opt(prediction.max_throughput_rps);  // at the run's scale
   j["predicted_bottleneck"] = prediction.bottleneck;
   // M/M/c/K at every queue limit: what full queues refuse end to end, and what completes.
   j["predicted_rejected_fraction"] = prediction.rejected_fraction;
   j["predicted_admitted_rps"] = prediction.admitted_rps;  // at the run's scale, as the max
   j["error_rate"] = r.error_rate;
+  const auto& cf = r.confidence;
+  j["confidence"] = {{"level", 0.95},
+                     {"method", "batch means (sectioning), docs/confidence.md"},
+                     {"batches", cf.batches},
+                     {"batch_s", cf.batch_s},
+                     {"latency_ms",
+                      {{"mean", IntervalJson(cf.latency_mean_ms)},
+                       {"p50", IntervalJson(cf.latency_p50_ms)},
+                       {"p99", IntervalJson(cf.latency_p99_ms)}}},
+                     {"achieved_rps", IntervalJson(cf.achieved_rps)},
+                     {"availability", IntervalJson(cf.availability)}};
+  j["until_confident"] = r.until_confident;
+  j["decided_at_s"] = r.decided_at_s > 0 ? nlohmann::json(r.decided_at_s) : nlohmann::json(nullptr);
   auto& nfr = j["nfr"] = nlohmann::json::array();
   for (const auto& v : r.nfrs) {
     nfr.push_back({{"name", v.name},
@@ -84,8 +127,12 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
                    {"unit", v.unit},
                    {"target", v.target},
                    {"boe", Opt(v.boe)},
+                   {"boe_design", Opt(v.boe_design)},
                    {"measured", Opt(v.measured)},
-                   {"pass", v.pass},
+                   {"pass", v.pass && !v.inconclusive},
+                   {"verdict", VerdictWord(v)},
+                   {"ci95", IntervalJson(v.interval)},
+                   {"decide_s", Opt(v.decide_s)},
                    {"note", v.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.note)}});
   }
   auto& comps = j["components"] = nlohmann::json::array();
@@ -99,6 +146,9 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
                      {"concurrency", g.concurrency},
                      {"rps", g.rps},
                      {"utilization", g.utilization},
+                     {"utilization_ci95", i < r.confidence.utilization.size()
+                                              ? IntervalJson(r.confidence.utilization[i])
+                                              : nlohmann::json(nullptr)},
                      {"p50_ms", f.p50_ms},
                      {"p99_ms", f.p99_ms},
                      {"rejected", g.rejected},
@@ -122,6 +172,7 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
     }
     comps.push_back(c);
   }
+  j["hops"] = HopsToJson(run::HopsOf(r, calibrated ? *calibrated : prediction));
   j["calls"] = CallsToJson(r);
   j["series"] = SeriesToJson(r.series, r.groups);
   const auto& h = r.harness;
@@ -141,6 +192,13 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
        {{"p50", PercentileUs(h.send_lag_ns, 50)}, {"p99", PercentileUs(h.send_lag_ns, 99)}}},
       {"timer_lateness_us",
        {{"p50", PercentileUs(h.lateness_ns, 50)}, {"p99", PercentileUs(h.lateness_ns, 99)}}},
+      // Harness calibration: probes' round trips between agents (a call's cost beyond the
+      // callee's sojourn); the timers' overrun per group is in "hops".
+      {"hop_round_trip_us",
+       {{"count", h.hop_rtt_ns.Count()},
+        {"mean", h.hop_rtt_ns.Count() ? h.hop_rtt_ns.Mean() / 1e3 : 0.0},
+        {"p50", PercentileUs(h.hop_rtt_ns, 50)},
+        {"p99", PercentileUs(h.hop_rtt_ns, 99)}}},
       {"control_plane_refused", h.control_plane_refused},
       {"faults", r.harness_faults}};
   const auto& d = h.data_plane;
@@ -186,6 +244,7 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
   j["bottleneck"] = r.bottleneck;
   j["bottleneck_reason"] = r.bottleneck_reason;
   j["pass"] = run::AllPass(r);
+  j["inconclusive"] = run::Inconclusive(r) && r.complete && r.harness_faults.empty();
   j["complete"] = r.complete;
   j["incomplete_reason"] =
       r.incomplete_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.incomplete_reason);
@@ -224,7 +283,8 @@ void PrintFleet(const run::HarnessFigures& h, std::ostream& out) {
   }
 }
 
-void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ostream& out) {
+void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ostream& out,
+              const planner::Plan* calibrated) {
   const auto all = run::FiguresOf(r.all_ns);
   out << "\nRun of " << r.problem << " at scale " << planner::FormatScale(r.divisor) << ": "
       << spec::FormatNumber(std::round(r.duration_s * 10) / 10) << " s"
@@ -237,12 +297,39 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
       << Ms(all.p99_ms) << ", p99.9 " << Ms(all.p999_ms) << "   (BoE: ";
   if (prediction.latency.stable) {
     out << "p50 " << Ms(prediction.latency.p50_ms) << ", p99 " << Ms(prediction.latency.p99_ms);
+    if (calibrated && calibrated->latency.stable) {
+      out << "; with the harness's costs p50 " << Ms(calibrated->latency.p50_ms) << ", p99 "
+          << Ms(calibrated->latency.p99_ms);
+    }
   } else if (prediction.rejected_fraction >= 0.001) {
     out << "overload: full queues refuse what cannot be served; latency of the rest not modelled";
   } else {
     out << "overload: queues grow without bound";
   }
   out << ")\n";
+  const auto& cf = r.confidence;
+  if (cf.latency_mean_ms || cf.achieved_rps) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%d batches of %.1f s", cf.batches, cf.batch_s);
+    out << "95% intervals (batch means, " << buf << "): mean "
+        << MsInterval(all.mean_ms, cf.latency_mean_ms) << ", p50 "
+        << MsInterval(all.p50_ms, cf.latency_p50_ms) << ", p99 "
+        << MsInterval(all.p99_ms, cf.latency_p99_ms);
+    if (cf.achieved_rps) {
+      out << ", achieved " << HumanRate(r.achieved_rps) << " ± "
+          << HumanRate(cf.achieved_rps->HalfWidth()) << " req/s";
+    }
+    out << "\n";
+  } else if (r.nfrs.size() > 0 && r.duration_s > 0) {
+    out << "95% intervals: none (they need at least 2 one-second batches after the warm-up)\n";
+  }
+  if (r.until_confident) {
+    out << (r.decided_at_s > 0
+                ? "--until-confident: every verdict was decided after " +
+                      FormatSecondsShort(r.decided_at_s) + "; the load stopped there\n"
+                : "--until-confident: still undecided after " + FormatSecondsShort(r.duration_s) +
+                      ", the most it was allowed (--max-duration)\n");
+  }
   if (prediction.rejected_fraction >= 0.001) {
     out << "Refused by full queues (BoE, M/M/c/K at each queue limit): "
         << Percent(prediction.rejected_fraction) << " of requests, "
@@ -250,14 +337,30 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
         << Percent(r.error_rate) << ", achieved " << HumanRate(r.achieved_rps) << " req/s\n";
   }
   out << "\n";
-  Table v({"NFR", "target", "BoE", "measured", "verdict"}, {false, true, true, true, false});
+  Table v({"NFR", "target", "BoE", "BoE+harness", "measured ± 95%", "verdict"},
+          {false, true, true, true, true, false});
   for (const auto& n : r.nfrs) {
-    v.AddRow({n.name, NfrFigure(n.unit, n.target), NfrFigure(n.unit, n.boe),
-              NfrFigure(n.unit, n.measured), n.pass ? "✓ pass" : "✗ FAIL"});
+    v.AddRow({n.name, NfrFigure(n.unit, n.target),
+              NfrFigure(n.unit, n.boe_design ? n.boe_design : n.boe),
+              calibrated ? NfrFigure(n.unit, n.boe) : "-", WithInterval(n),
+              n.inconclusive ? "? inconclusive"
+              : n.pass       ? "✓ pass"
+                             : "✗ FAIL"});
   }
   v.Print(out);
+  const double counted_s = std::max(0.0, r.duration_s - r.warmup_s);
   for (const auto& n : r.nfrs) {
     if (!n.note.empty()) out << "  " << n.name << ": " << n.note << "\n";
+    if (!n.inconclusive) continue;
+    out << "  " << n.name << ": the target lies inside the interval, so this run cannot tell pass "
+        << "from fail; ";
+    if (n.decide_s) {
+      out << "a run of about " << FormatSecondsShort(std::ceil(*n.decide_s))
+          << " would decide it (this one counted " << FormatSecondsShort(counted_s)
+          << "; --until-confident runs until it does)\n";
+    } else {
+      out << "the figure sits on the target, and no run length would decide it\n";
+    }
   }
   out << "\n";
   Table c({"group", "type", "inst", "req/s", "util", "BoE util", "p50", "p99", "rejected",
@@ -276,18 +379,21 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
          g.role == "broker" ? std::to_string(g.broker_depth) : "-"});
   }
   c.Print(out);
+  out << "\n";
+  PrintHops(run::HopsOf(r, calibrated ? *calibrated : prediction), out);
   out << "\nBottleneck: " << (r.bottleneck.empty() ? "none" : r.bottleneck) << " ("
       << r.bottleneck_reason << ")\n";
   const auto& h = r.harness;
-  char buf[320];
+  char buf[400];
   std::snprintf(buf, sizeof buf,
                 "Harness: %d agents, %d instances, ready in %.2f s; agents %.1f CPU s (%.1f µs per "
                 "request), peak RSS %.0f MB; controller %.2f CPU s; send lag p99 %.0f µs, timer "
-                "lateness p99 %.0f µs\n",
+                "lateness p99 %.0f µs; a hop's round trip p50 %.0f µs, p99 %.0f µs\n",
                 h.agents, h.instances, h.startup_s, h.agent_cpu_s,
                 r.ok > 0 ? h.agent_cpu_s * 1e6 / r.ok : 0.0, h.agent_max_rss_kb / 1024.0,
                 h.controller_cpu_s, PercentileUs(h.send_lag_ns, 99),
-                PercentileUs(h.lateness_ns, 99));
+                PercentileUs(h.lateness_ns, 99), PercentileUs(h.hop_rtt_ns, 50),
+                PercentileUs(h.hop_rtt_ns, 99));
   out << buf;
   PrintFleet(h, out);
   if (r.harness_errors > 0) {
@@ -303,7 +409,10 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
     out << "VERDICT: incomplete run: figures above cover " << FormatSecondsShort(r.duration_s)
         << " of " << FormatSecondsShort(r.planned_s) << "\n";
   } else {
-    out << (run::AllPass(r) ? "VERDICT: every NFR holds\n" : "VERDICT: some NFRs fail\n");
+    out << (run::AllPass(r)        ? "VERDICT: every NFR holds\n"
+            : run::Inconclusive(r) ? "VERDICT: inconclusive: no NFR fails, but some could not "
+                                     "be decided (run longer, or --until-confident)\n"
+                                   : "VERDICT: some NFRs fail\n");
   }
 }
 

@@ -7,6 +7,7 @@
 #include "archload/v1/roles.h"
 #include "common/spec/nfr_parser.h"
 #include "common/spec/spec_yaml.h"
+#include "controller/run/confidence.h"
 
 namespace archload::run {
 
@@ -129,11 +130,14 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
       g.hits += gs.hits();
       g.misses += gs.misses();
       g.busy_ns += gs.busy_ns();
+      g.hold_ns += gs.hold_ns();
       g.published += gs.published();
       g.consumed += gs.consumed();
       g.broker_depth += gs.broker_depth();
       g.queue_depth += gs.queue_depth();
       MergeSerialized(g.sojourn_ns, gs.sojourn_ns());
+      MergeSerialized(g.queue_wait_ns, gs.queue_wait_ns());
+      MergeSerialized(g.service_ns, gs.service_ns());
       MergeSerialized(g.async_ns, gs.async_ns());
       for (const auto& c : gs.calls()) {
         if (c.target() >= 0 && c.target() < static_cast<int>(r.groups.size())) {
@@ -161,6 +165,7 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     r.harness.agent_max_rss_kb = std::max<uint64_t>(r.harness.agent_max_rss_kb, h.max_rss_kb());
     r.harness.agent_rss_sum_kb += h.max_rss_kb();
     AddDataPlane(r.harness.data_plane, h.data_plane());
+    MergeSerialized(r.harness.hop_rtt_ns, h.hop_round_trip_ns());
     MergeSerialized(r.read_ns, c.read_latency_ns());
     MergeSerialized(r.write_ns, c.write_latency_ns());
   }
@@ -298,6 +303,7 @@ void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& pred
     }
     r.nfrs.push_back(std::move(v));
   }
+  AttachConfidence(r);
 
   // A stalled agent's instances answered nobody: whatever saturated then is the harness's doing.
   if (!r.harness.stalls.empty()) {
@@ -385,9 +391,21 @@ void NoteHarnessFaults(RunResult& r) {
 bool AllPass(const RunResult& r) {
   if (!r.complete || !r.harness_faults.empty()) return false;
   for (const auto& v : r.nfrs) {
-    if (!v.pass) return false;
+    if (!v.pass || v.inconclusive) return false;
   }
   return true;
+}
+
+bool Inconclusive(const RunResult& r) {
+  bool undecided = false;
+  for (const auto& v : r.nfrs) {
+    if (v.inconclusive) {
+      undecided = true;
+    } else if (!v.pass) {
+      return false;  // a decided failure decides the run
+    }
+  }
+  return undecided;
 }
 
 }  // namespace archload::run

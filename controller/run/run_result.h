@@ -11,7 +11,9 @@
 #include "common/spec/problem.h"
 #include "common/stats/histogram.h"
 #include "controller/planner/planner.h"
+#include "controller/run/batches.h"
 #include "controller/run/control_server.h"
+#include "controller/run/interval.h"
 #include "controller/run/run_spec.h"
 #include "controller/run/series.h"
 
@@ -32,11 +34,14 @@ struct GroupResult {
   uint64_t received = 0, completed = 0, rejected = 0, failed = 0, hits = 0, misses = 0;
   uint64_t harness_failed = 0;  // calls the transport lost
   uint64_t busy_ns = 0, published = 0, consumed = 0;
+  uint64_t hold_ns = 0;  // slots held: busy_ns plus the timers' overrun
   int64_t broker_depth = 0, queue_depth = 0;
   double rps = 0;
   double utilization = 0;
   std::optional<double> hit_ratio;
   stats::Histogram sojourn_ns;
+  stats::Histogram queue_wait_ns;  // the sojourn's wait for a slot (0: a slot was free)
+  stats::Histogram service_ns;     // ... and its hold of the slot (sampled time + timer overrun)
   stats::Histogram async_ns;
   std::map<int, uint64_t> calls_to;  // target group -> calls this group sent it
 };
@@ -69,10 +74,26 @@ struct Verdict {
   double percentile = 0;      // latency and async
   std::string unit;           // ms | req/s | fraction
   double target = 0;
-  std::optional<double> boe;
+  std::optional<double> boe;         // with the harness's measured costs when known
+  std::optional<double> boe_design;  // the design's alone
   std::optional<double> measured;
-  bool pass = false;
-  std::string note;  // why there is no measured figure, when there is none
+  bool pass = false;  // the measured figure meets the target
+  std::string note;   // why there is no measured figure, when there is none
+  // The measured figure's 95% interval (none from runs under two batches long). When the target
+  // lies inside it, the run could not tell pass from fail: inconclusive, and about how long a
+  // run would decide it (none when the figure sits on the target).
+  std::optional<Interval> interval;
+  bool inconclusive = false;
+  std::optional<double> decide_s;
+};
+
+// 95% intervals of the run's headline figures (batch means, docs/confidence.md).
+struct RunConfidence {
+  int batches = 0;
+  double batch_s = 0;  // mean length of a batch
+  std::optional<Interval> latency_mean_ms, latency_p50_ms, latency_p99_ms;
+  std::optional<Interval> achieved_rps, availability;
+  std::vector<std::optional<Interval>> utilization;  // [group]
 };
 
 // What the agents' data planes refused or lost (agents/net/net_health.h), summed.
@@ -139,6 +160,7 @@ struct HarnessFigures {
   double wall_s = 0;             // launch to collect
   stats::Histogram send_lag_ns;  // generators: actual - intended send
   stats::Histogram lateness_ns;  // emulated service times: actual - intended end
+  stats::Histogram hop_rtt_ns;   // probes' round trips between agents: the harness per hop
   DataPlaneFigures data_plane;
   uint64_t control_plane_refused = 0;  // sessions refused: no or wrong token, unknown agent id
   std::vector<StallFigure> stalls;     // agents that went silent for seconds
@@ -153,8 +175,11 @@ struct RunResult {
   std::string run_id;  // the `run` label of its metrics
   std::string problem;
   double divisor = 1;
-  double duration_s = 0;   // the load window actually measured: rates are over this
-  double planned_s = 0;    // what was asked for
+  double duration_s = 0;  // the load window actually measured: rates are over this
+  double planned_s = 0;   // what was asked for
+  // --until-confident: when the load stopped because every verdict was decided (0: it did not).
+  double decided_at_s = 0;
+  bool until_confident = false;
   double offered_rps = 0;  // at scale
   double achieved_rps = 0;
   double error_rate = 0;
@@ -167,6 +192,8 @@ struct RunResult {
   std::vector<GroupResult> groups;
   std::vector<CallEdge> calls;  // the design's edges (wired or used), in group order
   Series series;                // second by second (SeriesRecorder)
+  std::vector<Batch> batches;   // the counted windows in batches, for the intervals
+  RunConfidence confidence;     // filled by Judge
   RunParameters parameters;
   std::string bottleneck;
   std::string bottleneck_reason;
@@ -205,7 +232,10 @@ std::vector<Verdict> Targets(const spec::Problem& problem, const planner::Plan& 
 // (skipped when nothing was published).
 void Judge(RunResult& result, const spec::Problem& problem, const planner::Plan& prediction);
 
-// Every NFR holds, the run is complete and the harness did not fail.
+// Every NFR holds, decided (none inconclusive), the run is complete and the harness did not
+// fail.
 bool AllPass(const RunResult& result);
+// No NFR fails, but some could not be decided: what a longer run (--until-confident) settles.
+bool Inconclusive(const RunResult& result);
 
 }  // namespace archload::run

@@ -211,6 +211,9 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   SeriesRecorder series(spec, total);
   std::vector<LostAgent> lost;
   int signal = 0;
+  size_t windows_checked = 0;
+  int decided_in_row = 0;
+  double decided_at_s = 0;
   auto next_progress = t0 + milliseconds(1000);
   for (;;) {
     std::this_thread::sleep_until(std::min({Clock::now() + milliseconds(50), end}));
@@ -222,6 +225,19 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
     for (const auto& a : snap) heard.push_back(Seconds(std::max(a.last_heard, t0) - t0));
     if (now > t0) stalls.Observe(Seconds(now - t0), heard);
     if (now > t0) series.Observe(snap);
+    if (o.decided && series.windows() != windows_checked &&
+        Seconds(now - t0) >= o.confident_from_s) {
+      windows_checked = series.windows();
+      double so_far = 0;
+      for (const auto& a : snap) so_far = std::max(so_far, a.latest.elapsed_ns() / 1e9);
+      RunResult r = MergeResults(spec, snap, std::min(so_far, total));
+      r.batches = series.batches().Sections();
+      decided_in_row = o.decided(r) ? decided_in_row + 1 : 0;
+      if (decided_in_row >= 2) {
+        decided_at_s = Seconds(now - t0);
+        break;
+      }
+    }
     if (o.interrupt && (signal = o.interrupt->load()) != 0) break;
     bool new_loss = false;
     for (const auto& a : snap) {
@@ -282,6 +298,9 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
 
   RunResult result = MergeResults(spec, agents_state, measured_s);
   result.series = series.Finish(agents_state, measured_s);
+  result.batches = series.batches().Sections();
+  result.until_confident = static_cast<bool>(o.decided);
+  result.decided_at_s = decided_at_s > 0 ? measured_s : 0;
   result.problem = problem.id;
   result.planned_s = total;
   result.harness.startup_s = startup_s;

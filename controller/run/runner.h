@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -38,6 +39,12 @@ struct RunnerOptions {
   std::string run_id;                   // empty: the problem's id
   v1::MetricsConfig metrics;            // what the agents expose to Prometheus
   RunObserver* observer = nullptr;      // told how the run goes (the metrics); may be null
+  // --until-confident: run.duration_s is the most the load runs; from confident_from_s on, the
+  // run so far (merged, with its batches) is handed to `decided` at every new window, and the
+  // load stops once it has said yes at two windows in a row (one look that happens to fall
+  // inside the intervals does not end the run). Empty: the load runs its duration.
+  std::function<bool(RunResult& so_far)> decided;
+  double confident_from_s = 0;
 };
 
 // Plans the problem, launches agents, drives the load and returns what was measured, judged.

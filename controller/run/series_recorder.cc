@@ -20,7 +20,7 @@ std::optional<double> PercentileMs(const stats::Histogram& h, double p) {
 }  // namespace
 
 SeriesRecorder::SeriesRecorder(const RunSpec& spec, double planned_s, double interval_s)
-    : planned_s_(planned_s), interval_s_(interval_s) {
+    : planned_s_(planned_s), interval_s_(interval_s), warmup_s_(spec.workload.warmup_s()) {
   for (const auto& g : spec.groups) {
     groups_.push_back(
         {std::max(1, g.count()), std::max(1, g.concurrency()), g.role() == v1::ROLE_BROKER});
@@ -97,8 +97,8 @@ SeriesRecorder::Totals SeriesRecorder::Merge(const std::vector<const v1::Stats*>
     t.ok += c.ok();
     t.errors += c.errors();
     t.dropped += c.dropped();
-    MergeSerialized(t.latency_ns, c.read_latency_ns());
-    MergeSerialized(t.latency_ns, c.write_latency_ns());
+    MergeSerialized(t.read_ns, c.read_latency_ns());
+    MergeSerialized(t.write_ns, c.write_latency_ns());
     for (const auto& g : s->groups()) {
       if (g.group() < 0 || static_cast<size_t>(g.group()) >= n) continue;
       const size_t i = static_cast<size_t>(g.group());
@@ -109,6 +109,7 @@ SeriesRecorder::Totals SeriesRecorder::Merge(const std::vector<const v1::Stats*>
       t.misses[i] += g.misses();
       t.queue_depth[i] += g.queue_depth();
       t.broker_depth[i] += g.broker_depth();
+      MergeSerialized(t.async_ns, g.async_ns());
     }
   }
   return t;
@@ -128,8 +129,25 @@ void SeriesRecorder::Emit(const std::vector<const v1::Stats*>& reports, double t
   s.achieved_rps.push_back(delta(now.ok, prev_.ok) / w);
   s.errors_rps.push_back(delta(now.errors, prev_.errors) / w);
   s.dropped_rps.push_back(delta(now.dropped, prev_.dropped) / w);
-  stats::Histogram window = now.latency_ns;
-  if (!window.Subtract(prev_.latency_ns)) window.Reset();
+  auto difference = [](const stats::Histogram& later, const stats::Histogram& earlier) {
+    stats::Histogram d = later;
+    if (!d.Subtract(earlier)) d.Reset();
+    return d;
+  };
+  Batch b;
+  b.start_s = prev_t_;
+  b.length_s = w;
+  b.windows = 1;
+  b.offered = delta(now.offered, prev_.offered);
+  b.ok = delta(now.ok, prev_.ok);
+  b.errors = delta(now.errors, prev_.errors);
+  b.read_ns = difference(now.read_ns, prev_.read_ns);
+  b.write_ns = difference(now.write_ns, prev_.write_ns);
+  b.async_ns = difference(now.async_ns, prev_.async_ns);
+  for (size_t i = 0; i < groups_.size(); ++i)
+    b.busy_ns.push_back(delta(now.busy_ns[i], prev_.busy_ns[i]));
+  stats::Histogram window = b.read_ns;
+  window.Merge(b.write_ns);
   s.responses.push_back(window.Count());
   s.p50_ms.push_back(PercentileMs(window, 50));
   s.p95_ms.push_back(PercentileMs(window, 95));
@@ -151,6 +169,14 @@ void SeriesRecorder::Emit(const std::vector<const v1::Stats*>& reports, double t
                                       : std::nullopt);
   }
   s.rejected_rps.push_back(rejected / w);
+  // Windows wholly after the warm-up; a window with nothing counted yet adds nothing either.
+  if (prev_t_ >= warmup_s_ - 1e-6 && b.offered + b.ok + b.errors > 0) {
+    if (w < interval_s_ / 2) {
+      batches_.AddToLatest(std::move(b));
+    } else {
+      batches_.Add(b);
+    }
+  }
   prev_ = std::move(now);
   prev_t_ = t_s;
 }

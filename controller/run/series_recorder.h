@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/stats/histogram.h"
+#include "controller/run/batches.h"
 #include "controller/run/control_server.h"
 #include "controller/run/run_spec.h"
 #include "controller/run/series.h"
@@ -30,6 +31,10 @@ class SeriesRecorder {
   // Closes the last window at `measured_s` with each agent's final (else latest) stats.
   Series Finish(const std::vector<AgentState>& agents, double measured_s);
 
+  // The windows after the warm-up, in batches (for confidence intervals), so far.
+  const BatchSet& batches() const { return batches_; }
+  size_t windows() const { return series_.size(); }
+
  private:
   struct Group {
     int count = 1, concurrency = 1;
@@ -38,7 +43,8 @@ class SeriesRecorder {
   // The agents' reports at one instant, merged.
   struct Totals {
     uint64_t offered = 0, sent = 0, ok = 0, errors = 0, dropped = 0;
-    stats::Histogram latency_ns;                                      // end to end, both classes
+    stats::Histogram read_ns, write_ns;                               // end to end
+    stats::Histogram async_ns;                                        // at every consumer
     std::vector<uint64_t> received, rejected, busy_ns, hits, misses;  // [group]
     std::vector<int64_t> queue_depth, broker_depth;                   // [group]
   };
@@ -57,6 +63,8 @@ class SeriesRecorder {
   double prev_t_ = 0;                                  // where the last window ended
   Totals prev_;                                        // at prev_t_
   Series series_;
+  double warmup_s_ = 0;
+  BatchSet batches_;
 };
 
 }  // namespace archload::run

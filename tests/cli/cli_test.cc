@@ -148,6 +148,12 @@ TEST(Cli, BadInputExitsTwoWithAClearMessage) {
        duplicate.string() + ":5: field 'design.components': duplicate key (first given at line 3)"},
       {"import-seed /nonexistent/seed.txt --out /tmp/x", "cannot open seed file"},
       {"frobnicate", "subcommand"},
+      {"run tutorial-simple-blog --max-duration 1m", "--max-duration goes with --until-confident"},
+      {"run tutorial-simple-blog --until-confident --profile ramp",
+       "--until-confident needs --profile constant"},
+      {"run tutorial-simple-blog --until-confident --duration 2m --max-duration 1m",
+       "is shorter than --duration"},
+      {"run tutorial-simple-blog --until-confident --max-duration soon", "--max-duration 'soon'"},
   };
   for (const auto& c : cases) {
     const auto r = RunCli(c.args);

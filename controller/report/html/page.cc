@@ -25,6 +25,7 @@ th, td { border: 1px solid #d7dbe0; padding: 4px 9px; text-align: left; vertical
 th { background: #f1f3f6; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.pass { color: #1f7a3a; font-weight: bold; } td.fail { color: #b00020; font-weight: bold; }
+td.not-judged { color: #8a5a00; font-weight: bold; }
 td.better { color: #1f7a3a; } td.worse { color: #b00020; }
 .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 2px 18px;
   margin: 8px 0; }

@@ -24,15 +24,24 @@ std::string Seconds(double s) {
 std::string VerdictTable(const Json& r) {
   std::string out =
       "<table class=\"verdict\"><thead><tr><th>NFR</th><th>as stated</th><th>target</th>"
-      "<th>BoE</th><th>measured</th><th>verdict</th></tr></thead><tbody>";
+      "<th>BoE</th><th>measured ± 95%</th><th>verdict</th></tr></thead><tbody>";
   for (const auto& n : ArrayAt(r, "nfr")) {
     const std::string unit = TextAt(n, "unit");
     const bool pass = BoolAt(n, "pass");
+    const bool undecided = TextAt(n, "verdict") == "inconclusive";
+    std::string measured = NfrFigure(unit, NumberAt(n, "measured"));
+    const auto& ci = n.contains("ci95") ? n["ci95"] : Json();
+    if (ci.is_array() && ci.size() == 2 && ci[0].is_number() && ci[1].is_number()) {
+      measured += " ± " + NfrFigure(unit, (ci[1].get<double>() - ci[0].get<double>()) / 2);
+    }
     out += "<tr><td>" + Escape(TextAt(n, "name")) + "</td><td>" + Escape(TextAt(n, "raw")) +
            "</td><td class=\"num\">" + Escape(NfrFigure(unit, NumberAt(n, "target"))) +
            "</td><td class=\"num\">" + Escape(NfrFigure(unit, NumberAt(n, "boe"))) +
-           "</td><td class=\"num\">" + Escape(NfrFigure(unit, NumberAt(n, "measured"))) +
-           "</td><td class=\"" + (pass ? "pass\">✓ pass" : "fail\">✗ FAIL") + "</td></tr>";
+           "</td><td class=\"num\">" + Escape(measured) + "</td><td class=\"" +
+           (undecided ? "not-judged\">? inconclusive"
+            : pass    ? "pass\">✓ pass"
+                      : "fail\">✗ FAIL") +
+           "</td></tr>";
     if (const auto note = TextAt(n, "note"); !note.empty()) {
       out += "<tr><td></td><td colspan=\"5\" class=\"missing\">" + Escape(note) + "</td></tr>";
     }
@@ -111,7 +120,8 @@ std::string Overview(const Json& r) {
 std::string VerdictWord(const Json& r) {
   if (!ArrayAt(ObjectAt(r, "harness"), "faults").empty()) return "NOT JUDGED";
   if (!BoolAt(r, "complete", true)) return "INCOMPLETE";
-  return BoolAt(r, "pass") ? "PASS" : "FAIL";
+  if (BoolAt(r, "pass")) return "PASS";
+  return BoolAt(r, "inconclusive") ? "INCONCLUSIVE" : "FAIL";
 }
 
 std::string RenderRunReport(const Json& r) {
@@ -123,10 +133,11 @@ std::string RenderRunReport(const Json& r) {
   const std::string word = VerdictWord(r);
   std::string cls = word == "PASS" ? "pass" : word == "FAIL" ? "fail" : "not-judged";
   out += "<div class=\"verdict-badge " + cls + "\" id=\"verdict-word\">" + Escape(word) +
-         (word == "PASS"         ? ": every NFR holds"
-          : word == "FAIL"       ? ": some NFRs fail"
-          : word == "NOT JUDGED" ? ": the harness limited the run"
-                                 : ": the run was cut short") +
+         (word == "PASS"           ? ": every NFR holds"
+          : word == "FAIL"         ? ": some NFRs fail"
+          : word == "NOT JUDGED"   ? ": the harness limited the run"
+          : word == "INCONCLUSIVE" ? ": no NFR fails, but some could not be decided"
+                                   : ": the run was cut short") +
          "</div></header>\n";
   out += "<section id=\"verdict\"><h2>1. Verdict</h2>\n" + VerdictTable(r) + Overview(r) +
          "</section>\n";

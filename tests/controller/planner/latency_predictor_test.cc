@@ -56,5 +56,56 @@ design:
   EXPECT_GT(plan.latency.p99_ms, 50);
 }
 
+// The harness's costs as a run measured them: a round trip per call (the client's to the
+// entry included) and an overrun per emulated service time, which also loads the queue.
+TEST(LatencyPredictor, HarnessCostsAddARoundTripPerCallAndAnOverrunPerService) {
+  const auto p = spec::ParseProblemYaml(R"(id: chain
+workload: {rate_rps: 10, read_ratio: 1}
+design:
+  components:
+    - {name: C, type: client}
+    - {name: A, type: app, count: 1000, concurrency: 1,
+       service_time: {distribution: fixed, mean_ms: 2}}
+    - {name: D, type: db_primary, count: 1000, concurrency: 1,
+       service_time: {distribution: fixed, mean_ms: 3}}
+  connections:
+    - {from: C, to: A}
+    - {from: A, to: D}
+)",
+                                        "chain.yaml");
+  const Plan design = MakePlan(p, {});
+  PlanOptions costed;
+  costed.harness.round_trip_s.assign(10, 0.25e-3);
+  costed.harness.overrun_s = {0, 0.1e-3, 0.1e-3};
+  const Plan with = MakePlan(p, costed);
+  // Two calls (client -> app -> store) of 0.25 ms and two overruns of 0.1 ms. At 1%
+  // utilisation nobody waits.
+  EXPECT_NEAR(design.latency.p50_ms, 5.0, 0.01);
+  EXPECT_NEAR(with.latency.p50_ms, 5.0 + 0.5 + 0.2, 0.01);
+  EXPECT_NEAR(with.latency.p99_ms - design.latency.p99_ms, 0.7, 0.01);
+}
+
+TEST(LatencyPredictor, AnOverrunLoadsTheQueueToo) {
+  const auto p = spec::ParseProblemYaml(R"(id: busy
+workload: {rate_rps: 90, read_ratio: 1}
+design:
+  components:
+    - {name: C, type: client}
+    - {name: S, type: app, count: 1, concurrency: 1, queue_limit: 100000,
+       service_time: {distribution: fixed, mean_ms: 10}}
+  connections:
+    - {from: C, to: S}
+)",
+                                        "busy.yaml");
+  PlanOptions costed;
+  costed.harness.overrun_s = {0, 0.5e-3};
+  const Plan design = MakePlan(p, {});
+  const Plan with = MakePlan(p, costed);
+  // ρ 0.9 -> 0.945: M/D/1's wait ρ S / (2 (1 - ρ)) grows from 45 ms to ~90 ms.
+  EXPECT_NEAR(design.groups[1].hop_wait_ms, 45, 1);
+  EXPECT_NEAR(with.groups[1].hop_wait_ms, 0.945 * 10.5 / (2 * 0.055), 2);
+  EXPECT_NEAR(with.groups[1].hop_service_ms, 10.5, 1e-9);
+}
+
 }  // namespace
 }  // namespace archload::planner

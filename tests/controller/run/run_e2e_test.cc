@@ -87,7 +87,10 @@ TEST(RunE2e, TutorialBlogReportsTheDocumentedJson) {
   EXPECT_NEAR(r["achieved_rps"].get<double>(), 1000, 40) << o.process.out;
   EXPECT_LT(r["error_rate"].get<double>(), 0.01);
   // The exit code agrees with the verdict.
-  EXPECT_EQ(o.process.code, r["pass"].get<bool>() ? 0 : 1) << o.process.out;
+  EXPECT_EQ(o.process.code, r["pass"].get<bool>()           ? 0
+                            : r["inconclusive"].get<bool>() ? 3
+                                                            : 1)
+      << o.process.out;
   const auto* app = Component(r, "App Servers");
   ASSERT_NE(app, nullptr);
   EXPECT_EQ((*app)["count"], 8);
@@ -116,6 +119,61 @@ TEST(RunE2e, TutorialBlogReportsTheDocumentedJson) {
   EXPECT_GE(h["timer_lateness_us"]["p99"].get<double>(),
             h["timer_lateness_us"]["p50"].get<double>());
   EXPECT_NE(o.process.out.find("Harness: 2 agents, 11 instances"), std::string::npos);
+  // Every verdict row carries its 95% interval around the measured figure, and so do the
+  // headline figures (batch means over the 8 one-second batches).
+  for (const auto& n : r["nfr"]) {
+    ASSERT_TRUE(n["ci95"].is_array()) << n;
+    EXPECT_LE(n["ci95"][0].get<double>(), n["measured"].get<double>()) << n;
+    EXPECT_GE(n["ci95"][1].get<double>(), n["measured"].get<double>()) << n;
+    EXPECT_TRUE(n["verdict"] == "pass" || n["verdict"] == "fail" || n["verdict"] == "inconclusive");
+  }
+  EXPECT_GE(r["confidence"]["batches"].get<int>(), 7);
+  EXPECT_TRUE(r["confidence"]["latency_ms"]["mean"].is_array());
+  EXPECT_TRUE((*app)["utilization_ci95"].is_array());
+  EXPECT_NE(o.process.out.find("measured ± 95%"), std::string::npos);
+  // Per hop: the wait and service split, P(wait) beside Erlang C, the timer's overrun.
+  const nlohmann::json* hop = nullptr;
+  for (const auto& hp : r["hops"]) {
+    if (hp["group"] == "App Servers") hop = &hp;
+  }
+  ASSERT_NE(hop, nullptr) << r["hops"];
+  EXPECT_GT((*hop)["wait_probability"].get<double>(), 0.05);
+  EXPECT_LT((*hop)["wait_probability"].get<double>(), 0.9);
+  EXPECT_GT((*hop)["predicted_wait_probability"].get<double>(), 0);
+  const double service = (*hop)["predicted_service_ms"].get<double>();
+  EXPECT_NEAR((*hop)["sampled_service_mean_ms"].get<double>(), service, 0.05 * service);
+  EXPECT_GE((*hop)["service_mean_ms"].get<double>(),
+            (*hop)["sampled_service_mean_ms"].get<double>());
+  EXPECT_NE(o.process.out.find("Per hop"), std::string::npos);
+  // Harness calibration: the probes' round trips, and the BoE with them beside the design's.
+  EXPECT_GT(h["hop_round_trip_us"]["count"].get<uint64_t>(), 100u);
+  EXPECT_GT(h["hop_round_trip_us"]["p50"].get<double>(), 1);
+  ASSERT_TRUE(r["predicted_latency_with_harness_ms"].is_object());
+  EXPECT_GT(r["predicted_latency_with_harness_ms"]["p50"].get<double>(),
+            r["predicted_latency_ms"]["p50"].get<double>());
+  EXPECT_FALSE((*p99)["boe_design"].is_null());
+}
+
+// Sequential stopping: the load runs on past its least duration only until every verdict is
+// decided by its interval, and says when that was.
+TEST(RunE2e, UntilConfidentStopsOnceEveryVerdictIsDecided) {
+  const auto o = RunArchload(
+      "tutorial-simple-blog --until-confident --duration 5s --max-duration 60s --agents 2",
+      "until-confident");
+  ASSERT_TRUE(o.report.is_object()) << o.process.out;
+  const auto& r = o.report;
+  EXPECT_EQ(o.process.code, 0) << o.process.out;
+  EXPECT_TRUE(r["until_confident"].get<bool>());
+  ASSERT_FALSE(r["decided_at_s"].is_null()) << o.process.out;
+  EXPECT_GE(r["decided_at_s"].get<double>(), 5);
+  EXPECT_LT(r["duration_s"].get<double>(), 60);
+  EXPECT_DOUBLE_EQ(r["planned_s"].get<double>(), 60);
+  EXPECT_TRUE(r["complete"].get<bool>());
+  for (const auto& n : r["nfr"]) EXPECT_NE(n["verdict"], "inconclusive") << n;
+  EXPECT_NE(o.process.out.find("every verdict was decided after"), std::string::npos)
+      << o.process.out;
+  // Throughput is over the window that ran, not the 60 s it might have.
+  EXPECT_NEAR(r["achieved_rps"].get<double>(), 1000, 50);
 }
 
 TEST(RunE2e, OverloadNamesTheAppServersAndFails) {

@@ -224,5 +224,29 @@ TEST(SeriesRecorder, NothingObservedStillClosesOneWindow) {
   EXPECT_EQ(empty.Finish({}, 1).size(), 0u);
 }
 
+TEST(SeriesRecorder, WindowsAfterTheWarmUpBecomeBatchesWithTheirClasses) {
+  RunSpec spec = Spec();
+  spec.workload.set_warmup_s(1);
+  SeriesRecorder rec(spec, 4);
+  Cumulative a;
+  for (int k = 1; k <= 3; ++k) {
+    Second(a, 100, 10.0 * k, 0.5);
+    rec.Observe(Agents({Report(k + 0.01, a)}));
+  }
+  Second(a, 100, 40, 0.5);
+  rec.Finish(Agents({Report(4.2, a, true, true)}), 4.0);
+  // Second 1 is the warm-up's: three batches remain, each its own second's responses.
+  const auto b = rec.batches().Sections();
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_DOUBLE_EQ(b[0].start_s, 1);
+  EXPECT_EQ(b[0].ok, 100u);
+  EXPECT_EQ(b[0].offered, 100u);
+  EXPECT_EQ(b[0].read_ns.Count(), 100u);
+  EXPECT_NEAR(b[0].read_ns.ValueAtPercentile(50) / 1e6, 20, 0.2);
+  EXPECT_NEAR(b[2].read_ns.ValueAtPercentile(50) / 1e6, 40, 0.4);
+  ASSERT_EQ(b[1].busy_ns.size(), 3u);
+  EXPECT_EQ(b[1].busy_ns[1], 500000000u);
+}
+
 }  // namespace
 }  // namespace archload::run
