@@ -145,9 +145,11 @@ ComponentProfile ResolveProfile(const spec::Component& c, const spec::Problem& p
 
   // The explicit service time, else the type's; the class service times keep their ratio.
   const double read_ms = c.service_time ? c.service_time->mean_ms : d.read_service_ms;
-  const double write_ms = c.service_time ? c.service_time->mean_ms * d.write_service_ms /
-                                               std::max(d.read_service_ms, 1e-9)
-                                         : d.write_service_ms;
+  const bool write_stated = c.service_time && c.service_time->write_mean_ms;
+  const double write_ms = write_stated     ? *c.service_time->write_mean_ms
+                          : c.service_time ? c.service_time->mean_ms * d.write_service_ms /
+                                                 std::max(d.read_service_ms, 1e-9)
+                                           : d.write_service_ms;
   if (c.concurrency) {
     out.concurrency = *c.concurrency;
   } else if (read_cap && read_ms > 0) {
@@ -178,7 +180,9 @@ ComponentProfile ResolveProfile(const spec::Component& c, const spec::Problem& p
     };
     out.read = finish(read_cap, read_ms);
     // A write capacity without its own figure scales with the read one by the type's ratio.
-    if (!write_cap && read_cap && c.role == Role::kStore) {
+    if (!write_cap && read_cap && write_stated && write_ms > 0) {
+      write_cap = *read_cap * read_ms / write_ms;  // the stated times' ratio
+    } else if (!write_cap && read_cap && c.role == Role::kStore) {
       write_cap = *read_cap * d.read_service_ms / std::max(d.write_service_ms, 1e-9);
     } else if (!write_cap && read_cap) {
       write_cap = read_cap;

@@ -71,6 +71,9 @@ struct ServiceTime {
   double mean_ms = 0;
   double cv = 0;                   // coefficient of variation (lognormal)
   std::vector<double> samples_ms;  // empirical
+  // A write's mean, when it is not the type's ratio to mean_ms (a store's default write time is
+  // 5x its read time): the same distribution and cv.
+  std::optional<double> write_mean_ms;
 };
 
 // An explicit call script (`calls:` in a design) replaces a component's default call rules.

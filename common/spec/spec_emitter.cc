@@ -20,6 +20,9 @@ void EmitServiceTime(YAML::Emitter& out, const ServiceTime& st) {
   if (st.distribution != "empirical") {
     out << YAML::Key << "mean_ms" << YAML::Value << FormatNumber(st.mean_ms);
   }
+  if (st.write_mean_ms) {
+    out << YAML::Key << "write_mean_ms" << YAML::Value << FormatNumber(*st.write_mean_ms);
+  }
   if (st.distribution == "lognormal") {
     out << YAML::Key << "cv" << YAML::Value << FormatNumber(st.cv);
   }

@@ -197,7 +197,7 @@ Nfr ReadNfr(const Reader& r, const YAML::Node& node, const std::string& field) {
 
 ServiceTime ReadServiceTime(const Reader& r, const YAML::Node& node, const std::string& field) {
   r.ExpectMap(node, field);
-  r.OnlyKeys(node, field, {"distribution", "mean_ms", "cv", "samples_ms"});
+  r.OnlyKeys(node, field, {"distribution", "mean_ms", "write_mean_ms", "cv", "samples_ms"});
   ServiceTime st;
   st.distribution = r.Str(node, field, "distribution", true);
   if (st.distribution != "fixed" && st.distribution != "exponential" &&
@@ -228,6 +228,14 @@ ServiceTime ReadServiceTime(const Reader& r, const YAML::Node& node, const std::
     }
     st.mean_ms = *mean;
     st.cv = r.Num(node, field, "cv", 0.0, 10.0).value_or(st.distribution == "lognormal" ? 0.5 : 0);
+  }
+  if (node["write_mean_ms"].IsDefined()) {
+    auto w = r.Num(node, field, "write_mean_ms", 0.0, 1e9);
+    if (!w || *w <= 0) {
+      r.Fail(node["write_mean_ms"], Reader::Join(field, "write_mean_ms"),
+             "a positive mean write time is required");
+    }
+    st.write_mean_ms = *w;
   }
   return st;
 }

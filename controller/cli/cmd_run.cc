@@ -126,6 +126,12 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
     std::cerr << "error: --max-duration goes with --until-confident\n";
     return kExitError;
   }
+  const double warmup = ParseDuration(o.warmup, "--warmup", /*allow_zero=*/true);
+  if (warmup >= duration) {
+    std::cerr << "error: --warmup " << warmup << " s leaves nothing of --duration " << duration
+              << " s to count\n";
+    return kExitError;
+  }
   const double linger = ParseDuration(o.linger, "--linger", /*allow_zero=*/true);
   if (!o.report.empty()) report::CheckWritable("--report", o.report);
   if (!o.html.empty()) report::CheckWritable("--html", o.html);
@@ -159,6 +165,7 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   run::RunnerOptions ro;
   ro.run.offered_rps = offered;
   ro.run.duration_s = longest;
+  ro.run.warmup_s = warmup;
   if (o.until_confident) {
     ro.confident_from_s = duration;
     ro.decided = [&problem, &prediction](run::RunResult& so_far) {

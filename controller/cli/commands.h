@@ -53,6 +53,7 @@ struct RunCliOptions {
   double headroom = 0.2;
   std::string duration = "20s";
   bool duration_given = false;
+  std::string warmup = "0";      // the first seconds load the system but are not counted
   bool until_confident = false;  // run on until every verdict is decided (or max_duration)
   std::string max_duration;      // empty: 5 minutes
   std::string profile = "constant";

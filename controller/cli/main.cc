@@ -126,6 +126,8 @@ int main(int argc, char** argv) {
   auto* run_duration = prun->add_option(
       "--duration", run.duration,
       "e.g. 20s, 2m (default 20s; with --until-confident the least it runs, default 10s)");
+  prun->add_option("--warmup", run.warmup,
+                   "e.g. 2s: the first seconds load the design but are not counted (default 0)");
   prun->add_flag("--until-confident", run.until_confident,
                  "run on until every NFR verdict is decided by its 95% interval");
   prun->add_option("--max-duration", run.max_duration,

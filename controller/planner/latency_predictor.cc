@@ -18,7 +18,12 @@ LatencyPredictor::LatencyPredictor(const TrafficModel& traffic,
       profiles_(profiles),
       harness_(std::move(harness)),
       harness_rng_(seed ^ 0x9e3779b97f4a7c15ull) {
-  for (const auto& q : queues) waits_.push_back(q.Wait());
+  for (const auto& q : queues) {
+    waits_.push_back(q.Wait());
+    // Overloaded: a bounded queue's admitted requests still have a latency (sampled below),
+    // but the design is not stable at this load.
+    if (q.service_mean_s > 0 && q.arrival_rps > 0 && !q.Stable()) stable_ = false;
+  }
   for (const auto& p : profiles) {
     samplers_.push_back(
         {model::ServiceTimeSampler(p.distribution, p.read.service_ms, p.cv, p.samples_ms),

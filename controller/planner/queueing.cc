@@ -98,8 +98,16 @@ double HopQueue::WaitProbability() const {
   return ErlangC(servers, arrival_rps * service_mean_s);
 }
 
+bool HopQueue::LimitBinds(BoundedQueue* bounded) const {
+  if (queue_limit < 0 || service_mean_s <= 0 || arrival_rps <= 0) return false;
+  if (Stable()) return false;
+  *bounded = Bounded();
+  return true;
+}
+
 double HopQueue::MeanWait() const {
   if (service_mean_s <= 0 || arrival_rps <= 0) return 0;
+  if (BoundedQueue b; LimitBinds(&b)) return b.mean_wait_s;
   const double mm = MmcMeanWait(servers, arrival_rps, 1.0 / service_mean_s);
   return mm * (arrival_cv2 + service_cv * service_cv) / 2;
 }
@@ -119,6 +127,12 @@ BoundedQueue HopQueue::Bounded() const {
 
 WaitDistribution HopQueue::Wait() const {
   WaitDistribution w;
+  if (BoundedQueue b; LimitBinds(&b)) {
+    // What the admitted wait: M/M/c/K's probability and mean, with an exponential tail.
+    w.probability = b.wait_probability;
+    if (w.probability > 0) w.conditional_mean_s = b.mean_wait_s / w.probability;
+    return w;
+  }
   w.probability = WaitProbability();
   if (w.probability > 0) w.conditional_mean_s = MeanWait() / w.probability;
   return w;

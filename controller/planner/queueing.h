@@ -54,7 +54,13 @@ struct HopQueue {
   double Utilization() const;
   bool Stable() const { return Utilization() < 1.0; }
   double WaitProbability() const;  // Erlang C
-  double MeanWait() const;         // Allen-Cunneen: M/M/c wait × (ca² + cs²) / 2
+  // Allen-Cunneen: M/M/c wait × (ca² + cs²) / 2; overloaded with a queue limit, M/M/c/K's wait
+  // of the admitted requests instead (finite: a full queue refuses the rest). Below overload the
+  // Allen-Cunneen figure stays, with its correction for smooth round-robin arrivals, which
+  // M/M/c/K lacks.
+  double MeanWait() const;
+  // Overloaded with a queue limit: the limit, not the load, sets the wait (fills `bounded`).
+  bool LimitBinds(BoundedQueue* bounded) const;
   // The wait's distribution: 0 with probability 1-C, else exponential with the mean conditional
   // wait (the exact M/M/c shape, rescaled for cv). Costs O(servers): compute it once per queue,
   // not once per sample (a concurrency of a million once made planning take minutes).

@@ -151,7 +151,10 @@ void PrintPlanTable(const planner::Plan& plan, std::ostream& out) {
   }
   out << "\nBottleneck: " << (plan.bottleneck.empty() ? "none" : plan.bottleneck)
       << "; predicted max throughput " << HumanRate(plan.max_throughput_rps) << " req/s\n";
-  out << "Predicted latency (" << (plan.latency.stable ? "M/G/c per hop" : "UNSTABLE: overload")
+  out << "Predicted latency ("
+      << (plan.latency.stable               ? "M/G/c per hop"
+          : plan.rejected_fraction >= 0.001 ? "overload: of the requests full queues admit, M/M/c/K"
+                                            : "UNSTABLE: overload")
       << "): p50 " << Ms(plan.latency.p50_ms) << ", p95 " << Ms(plan.latency.p95_ms) << ", p99 "
       << Ms(plan.latency.p99_ms) << ", p99.9 " << Ms(plan.latency.p999_ms) << "\n\n";
   Table n({"NFR", "target", "BoE", "verdict"}, {false, true, true, false});

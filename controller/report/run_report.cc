@@ -302,7 +302,9 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
           << Ms(calibrated->latency.p99_ms);
     }
   } else if (prediction.rejected_fraction >= 0.001) {
-    out << "overload: full queues refuse what cannot be served; latency of the rest not modelled";
+    out << "overload: full queues refuse what cannot be served; the admitted requests' p50 "
+        << Ms(prediction.latency.p50_ms) << ", p99 " << Ms(prediction.latency.p99_ms)
+        << " (M/M/c/K)";
   } else {
     out << "overload: queues grow without bound";
   }

@@ -154,6 +154,7 @@ TEST(Cli, BadInputExitsTwoWithAClearMessage) {
       {"run tutorial-simple-blog --until-confident --duration 2m --max-duration 1m",
        "is shorter than --duration"},
       {"run tutorial-simple-blog --until-confident --max-duration soon", "--max-duration 'soon'"},
+      {"run tutorial-simple-blog --duration 5s --warmup 5s", "leaves nothing of --duration"},
   };
   for (const auto& c : cases) {
     const auto r = RunCli(c.args);

@@ -71,5 +71,37 @@ TEST(ListenerTest, InstancesOfOneAgentShareOneConnection) {
   EXPECT_EQ(peers.Outstanding(0, 1), 0);
 }
 
+// A probe of the harness's round trip (agents/runtime/hop_prober.h) is answered by the listener
+// itself, for no instance, and does not count as the design's traffic to that peer.
+TEST(ListenerTest, AProbeIsAnsweredAtOnceByTheListener) {
+  asio::io_context io;
+  NetHealth health;
+  Listener listener(io, kSecret, health);
+  const int port = listener.Listen("127.0.0.1");
+  ASSERT_GT(port, 0);
+  PeerPool peers(io, kSecret, health);
+  peers.SetEndpoints({{}, {{"127.0.0.1", port}}});
+  const auto targets = peers.ProbeTargets();
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0], std::make_pair(1, 0));
+  int answered = 0;
+  FrameStatus status = FrameStatus::kHarness;
+  Frame f;
+  f.kind = FrameKind::kRequest;
+  f.flags = kFlagProbe;
+  peers.Send(targets[0].first, targets[0].second, f, [&](const Frame& reply) {
+    ++answered;
+    status = reply.status;
+  });
+  const auto give_up = std::chrono::steady_clock::now() + 30s;
+  while (answered == 0 && std::chrono::steady_clock::now() < give_up) io.run_one_for(10ms);
+  EXPECT_EQ(answered, 1);
+  EXPECT_EQ(status, FrameStatus::kOk);  // no instance is routed: the listener answered it
+  EXPECT_EQ(health.counters().unroutable_frames, 0u);
+  EXPECT_EQ(peers.sent_per_peer()[0], 0u);
+  listener.Close();
+  peers.Shutdown();
+}
+
 }  // namespace
 }  // namespace archload::agent

