@@ -40,8 +40,14 @@ std::vector<std::pair<int, int>> PeerPool::ProbeTargets() const {
       }
     }
   }
-  std::erase_if(first, [](const auto& t) { return t.first < 0; });
-  return first;
+  // A peer without a listener (it hosts only load generators) answers nothing.
+  std::vector<std::pair<int, int>> out;
+  for (size_t p = 0; p < first.size(); ++p) {
+    if (first[p].first >= 0 && !peers_[p].address.host.empty() && peers_[p].address.port > 0) {
+      out.push_back(first[p]);
+    }
+  }
+  return out;
 }
 
 int PeerPool::InstanceCount(int group) const {
@@ -67,7 +73,10 @@ void PeerPool::Send(int group, int instance, Frame& frame, ResponseHandler on_re
   }
   const int peer_index = static_cast<int>(peer_of_[group][instance]);
   Peer& peer = peers_[peer_index];
-  if (!(frame.flags & kFlagProbe)) ++sent_per_peer_[peer_index];  // the design's traffic only
+  // Probes of the harness's round trip are not the design's traffic: they are not counted where
+  // traffic is reported or balanced.
+  const bool probe = frame.flags & kFlagProbe;
+  if (!probe) ++sent_per_peer_[peer_index];
   const bool one_way = frame.flags & kFlagOneWay;
   frame.request_id = next_id_++;
   frame.target_group = static_cast<uint16_t>(group);
@@ -76,8 +85,8 @@ void PeerPool::Send(int group, int instance, Frame& frame, ResponseHandler on_re
     if (!one_way) {
       // Nothing comes back for a one-way frame to decrement its count.
       pending_.emplace(frame.request_id,
-                       Pending{std::move(on_response), group, instance, peer_index});
-      ++outstanding_[group][instance];
+                       Pending{std::move(on_response), group, instance, peer_index, probe});
+      if (!probe) ++outstanding_[group][instance];
     }
     auto conn = peer.conn;  // Send may fail the peer (overflow), which resets peer.conn
     conn->Send(frame);
@@ -92,8 +101,8 @@ void PeerPool::Send(int group, int instance, Frame& frame, ResponseHandler on_re
   }
   if (!one_way) {
     pending_.emplace(frame.request_id,
-                     Pending{std::move(on_response), group, instance, peer_index});
-    ++outstanding_[group][instance];
+                     Pending{std::move(on_response), group, instance, peer_index, probe});
+    if (!probe) ++outstanding_[group][instance];
   }
   std::string encoded;
   frame.EncodeTo(encoded);
@@ -170,7 +179,7 @@ void PeerPool::OnResponse(const Frame& frame) {
   if (it == pending_.end()) return;
   Pending p = std::move(it->second);
   pending_.erase(it);
-  --outstanding_[p.group][p.instance];
+  if (!p.probe) --outstanding_[p.group][p.instance];
   if (p.handler) p.handler(frame);
 }
 
@@ -184,7 +193,7 @@ void PeerPool::FailPeer(int peer_index) {
   std::vector<std::pair<uint64_t, Pending>> lost;
   for (auto it = pending_.begin(); it != pending_.end();) {
     if (it->second.peer == peer_index) {
-      --outstanding_[it->second.group][it->second.instance];
+      if (!it->second.probe) --outstanding_[it->second.group][it->second.instance];
       lost.emplace_back(it->first, std::move(it->second));
       it = pending_.erase(it);
     } else {

@@ -82,6 +82,7 @@ class PeerPool {
     int group;
     int instance;
     int peer;
+    bool probe = false;  // counts in no instance's outstanding requests
   };
   void Connect(int peer);
   void OnResponse(const Frame& frame);

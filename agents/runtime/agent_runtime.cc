@@ -11,7 +11,6 @@ using sys::ThreadCpuNs;
 AgentRuntime::AgentRuntime(std::string listen_host, uint64_t seed, AddressPolicy peers,
                            std::string name)
     : host_(std::move(listen_host)),
-      seed_(seed),
       allowed_peers_(std::move(peers)),
       work_(asio::make_work_guard(io_)),
       fleet_(std::make_unique<Fleet>(io_, model::StreamSeed({seed, model::kServiceStream}))),

@@ -93,7 +93,6 @@ class AgentRuntime {
   }
 
   std::string host_;
-  uint64_t seed_;
   AddressPolicy allowed_peers_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;

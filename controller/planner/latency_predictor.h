@@ -69,7 +69,10 @@ class LatencyPredictor {
     double seconds = 0;
     bool hit = false;
   };
-  Outcome Sample(const HopNode& node, std::mt19937_64& rng) const;
+  // `shared_wait`: the quantile this node's queueing wait is drawn at, when it shares it with its
+  // siblings of a fork (see the .cc); null: drawn on its own.
+  Outcome Sample(const HopNode& node, std::mt19937_64& rng,
+                 const double* shared_wait = nullptr) const;
 
   const TrafficModel& traffic_;
   const std::vector<model::ComponentProfile>& profiles_;

@@ -98,9 +98,25 @@ double HopQueue::WaitProbability() const {
   return ErlangC(servers, arrival_rps * service_mean_s);
 }
 
+double HopQueue::UnboundedWait() const {
+  if (service_mean_s <= 0 || arrival_rps <= 0) return 0;
+  const double mm = MmcMeanWait(servers, arrival_rps, 1.0 / service_mean_s);
+  return mm * (arrival_cv2 + service_cv * service_cv) / 2;
+}
+
 bool HopQueue::LimitBinds(BoundedQueue* bounded) const {
   if (queue_limit < 0 || service_mean_s <= 0 || arrival_rps <= 0) return false;
-  if (Stable()) return false;
+  if (Stable()) {
+    // An admitted request waits at most for the queue ahead of it, about queue_limit services
+    // shared by the servers: a wait well under that cannot be shortened by the limit (and
+    // M/M/c/K, a loop over the queue, is not worth computing).
+    const double unbounded = UnboundedWait();
+    if (unbounded < 0.5 * static_cast<double>(queue_limit) * service_mean_s / servers) {
+      return false;
+    }
+    *bounded = Bounded();
+    return bounded->mean_wait_s < unbounded;
+  }
   *bounded = Bounded();
   return true;
 }
@@ -108,8 +124,7 @@ bool HopQueue::LimitBinds(BoundedQueue* bounded) const {
 double HopQueue::MeanWait() const {
   if (service_mean_s <= 0 || arrival_rps <= 0) return 0;
   if (BoundedQueue b; LimitBinds(&b)) return b.mean_wait_s;
-  const double mm = MmcMeanWait(servers, arrival_rps, 1.0 / service_mean_s);
-  return mm * (arrival_cv2 + service_cv * service_cv) / 2;
+  return UnboundedWait();
 }
 
 BoundedQueue HopQueue::Bounded() const {
@@ -136,6 +151,14 @@ WaitDistribution HopQueue::Wait() const {
   w.probability = WaitProbability();
   if (w.probability > 0) w.conditional_mean_s = MeanWait() / w.probability;
   return w;
+}
+
+double WaitDistribution::Quantile(double u) const {
+  if (probability <= 0 || u < 1 - probability) return 0;
+  if (!std::isfinite(conditional_mean_s)) return std::numeric_limits<double>::infinity();
+  // Above 1 - p the wait is exponential: P(W > w) = p exp(-w / mean).
+  const double tail = std::max(1e-300, (1 - u) / probability);
+  return -conditional_mean_s * std::log(tail);
 }
 
 double WaitDistribution::Sample(std::mt19937_64& rng) const {

@@ -40,6 +40,8 @@ struct WaitDistribution {
   double probability = 0;
   double conditional_mean_s = 0;
   double Sample(std::mt19937_64& rng) const;
+  // The wait at quantile u in [0, 1): the same u at two queues gives comonotonic waits.
+  double Quantile(double u) const;
 };
 
 // One instance of a group, seen as an M/G/c queue.
@@ -54,12 +56,15 @@ struct HopQueue {
   double Utilization() const;
   bool Stable() const { return Utilization() < 1.0; }
   double WaitProbability() const;  // Erlang C
-  // Allen-Cunneen: M/M/c wait × (ca² + cs²) / 2; overloaded with a queue limit, M/M/c/K's wait
-  // of the admitted requests instead (finite: a full queue refuses the rest). Below overload the
-  // Allen-Cunneen figure stays, with its correction for smooth round-robin arrivals, which
-  // M/M/c/K lacks.
+  // Allen-Cunneen: M/M/c wait × (ca² + cs²) / 2, or where a queue limit binds, M/M/c/K's wait
+  // of the admitted requests (finite even overloaded: a full queue refuses the rest).
   double MeanWait() const;
-  // Overloaded with a queue limit: the limit, not the load, sets the wait (fills `bounded`).
+  // The Allen-Cunneen wait, ignoring any queue limit (infinite when overloaded).
+  double UnboundedWait() const;
+  // The queue limit, not the load, sets the wait (fills `bounded`): overloaded, or M/M/c/K's
+  // admitted wait is below Allen-Cunneen's (near saturation, where the latter grows without
+  // bound but the queue cannot). Elsewhere Allen-Cunneen stays, with its correction for smooth
+  // round-robin arrivals, which M/M/c/K lacks.
   bool LimitBinds(BoundedQueue* bounded) const;
   // The wait's distribution: 0 with probability 1-C, else exponential with the mean conditional
   // wait (the exact M/M/c shape, rescaled for cv). Costs O(servers): compute it once per queue,

@@ -15,7 +15,7 @@ constexpr size_t kMaxNodes = 200000;  // guards against pathological fan-out in 
 
 TrafficModel::TrafficModel(const spec::Design& design,
                            const std::vector<model::ComponentProfile>& profiles, double read_ratio)
-    : design_(design), profiles_(profiles), rules_(design) {
+    : profiles_(profiles), rules_(design) {
   const size_t n = design.components.size();
   sync_.assign(n, {});
   async_.assign(n, {});

@@ -71,7 +71,6 @@ class TrafficModel {
                                  std::vector<int>& path, int depth);
   void Accumulate(const HopNode& node, double weight, bool async);
 
-  const spec::Design& design_;
   const std::vector<model::ComponentProfile>& profiles_;
   model::CallRules rules_;
   std::vector<EntryTree> trees_;

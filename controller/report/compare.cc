@@ -69,8 +69,12 @@ Comparison Compare(const std::vector<LoadedReport>& reports) {
       auto it = std::find_if(c.nfrs.begin(), c.nfrs.end(),
                              [&](const ComparedNfr& x) { return x.name == name; });
       if (it == c.nfrs.end()) {
-        ComparedNfr row{name, TextAt(v, "unit"), std::vector<std::optional<double>>(n),
-                        std::vector<std::optional<double>>(n), std::vector<std::optional<bool>>(n)};
+        ComparedNfr row{name,
+                        TextAt(v, "unit"),
+                        std::vector<std::optional<double>>(n),
+                        std::vector<std::optional<double>>(n),
+                        std::vector<std::optional<bool>>(n),
+                        std::vector<bool>(n, false)};
         c.nfrs.push_back(std::move(row));
         it = c.nfrs.end() - 1;
       }
@@ -78,12 +82,14 @@ Comparison Compare(const std::vector<LoadedReport>& reports) {
       it->target[i] = NumberAt(v, "target");
       it->measured[i] = NumberAt(v, "measured");
       it->pass[i] = BoolAt(v, "pass");
+      it->undecided[i] = TextAt(v, "verdict") == "inconclusive";
     }
   }
   for (const auto& row : c.nfrs) {
     if (!row.pass[0] || !*row.pass[0]) continue;
     for (size_t i = 1; i < n; ++i) {
-      if (!row.pass[i] || *row.pass[i]) continue;
+      // An undecided verdict is no evidence of a regression.
+      if (!row.pass[i] || *row.pass[i] || row.undecided[i]) continue;
       c.regressions.push_back({row.name, i,
                                row.name + " held in [1] " + c.labels[0] + " (" +
                                    FormatFigure(row.unit, row.measured[0]) + " against " +
@@ -163,7 +169,10 @@ void PrintComparison(const Comparison& c, std::ostream& out) {
         continue;
       }
       std::string cell = FormatFigure(row.unit, row.measured[i]) + " / " +
-                         FormatFigure(row.unit, row.target[i]) + (*row.pass[i] ? " ✓" : " ✗");
+                         FormatFigure(row.unit, row.target[i]) +
+                         (row.undecided[i] ? " ?"
+                          : *row.pass[i]   ? " ✓"
+                                           : " ✗");
       cells.push_back(cell);
     }
     v.AddRow(cells);
@@ -213,6 +222,7 @@ nlohmann::json ComparisonToJson(const Comparison& c) {
       r["target"].push_back(opt(row.target[i]));
       r["measured"].push_back(opt(row.measured[i]));
       r["pass"].push_back(row.pass[i] ? nlohmann::json(*row.pass[i]) : nlohmann::json(nullptr));
+      r["inconclusive"].push_back(static_cast<bool>(row.undecided[i]));
     }
     j["nfr"].push_back(r);
   }

@@ -32,6 +32,7 @@ struct ComparedNfr {
   std::string unit;
   std::vector<std::optional<double>> target, measured;
   std::vector<std::optional<bool>> pass;  // none: the run did not judge it
+  std::vector<bool> undecided;            // inconclusive: the target inside its interval
 };
 
 struct Regression {

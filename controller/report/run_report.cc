@@ -4,6 +4,7 @@
 
 #include "common/spec/spec_yaml.h"
 #include "controller/planner/scale.h"
+#include "controller/report/confidence_report.h"
 #include "controller/report/histogram_json.h"
 #include "controller/report/hop_report.h"
 #include "controller/report/series_json.h"
@@ -36,26 +37,6 @@ nlohmann::json LatencyJson(const stats::Histogram& h) {
           {"histogram", HistogramToJson(h)}};
 }
 
-nlohmann::json IntervalJson(const std::optional<run::Interval>& i) {
-  if (!i) return nullptr;
-  return nlohmann::json::array({i->low, i->high});
-}
-
-std::string VerdictWord(const run::Verdict& v) {
-  return v.inconclusive ? "inconclusive" : v.pass ? "pass" : "fail";
-}
-
-// "54.0 ms ± 3.10 ms": the figure and its 95% interval's half-width, in the NFR's unit.
-std::string WithInterval(const run::Verdict& v) {
-  std::string out = NfrFigure(v.unit, v.measured);
-  if (v.measured && v.interval) out += " ± " + NfrFigure(v.unit, v.interval->HalfWidth());
-  return out;
-}
-
-std::string MsInterval(double ms, const std::optional<run::Interval>& i) {
-  return i ? Ms(ms) + " ± " + Ms(i->HalfWidth()) : Ms(ms);
-}
-
 nlohmann::json PredictedLatencyJson(const planner::LatencySummary& l) {
   return {{"mean", l.mean_ms},
           {"p50", l.p50_ms},
@@ -86,6 +67,7 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
   j["scale_divisor"] = r.divisor;
   j["duration_s"] = r.duration_s;  // the window measured; rates are over it
   j["planned_s"] = r.planned_s;
+  j["warmup_s"] = r.warmup_s;  // --warmup: the first seconds, not counted
   j["offered_rps"] = r.offered_rps;
   j["achieved_rps"] = r.achieved_rps;
   j["requests"] = {{"offered", r.offered}, {"sent", r.sent},
@@ -107,17 +89,7 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
   j["predicted_rejected_fraction"] = prediction.rejected_fraction;
   j["predicted_admitted_rps"] = prediction.admitted_rps;  // at the run's scale, as the max
   j["error_rate"] = r.error_rate;
-  const auto& cf = r.confidence;
-  j["confidence"] = {{"level", 0.95},
-                     {"method", "batch means (sectioning), docs/confidence.md"},
-                     {"batches", cf.batches},
-                     {"batch_s", cf.batch_s},
-                     {"latency_ms",
-                      {{"mean", IntervalJson(cf.latency_mean_ms)},
-                       {"p50", IntervalJson(cf.latency_p50_ms)},
-                       {"p99", IntervalJson(cf.latency_p99_ms)}}},
-                     {"achieved_rps", IntervalJson(cf.achieved_rps)},
-                     {"availability", IntervalJson(cf.availability)}};
+  j["confidence"] = ConfidenceToJson(r);
   j["until_confident"] = r.until_confident;
   j["decided_at_s"] = r.decided_at_s > 0 ? nlohmann::json(r.decided_at_s) : nlohmann::json(nullptr);
   auto& nfr = j["nfr"] = nlohmann::json::array();
@@ -309,29 +281,7 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
     out << "overload: queues grow without bound";
   }
   out << ")\n";
-  const auto& cf = r.confidence;
-  if (cf.latency_mean_ms || cf.achieved_rps) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%d batches of %.1f s", cf.batches, cf.batch_s);
-    out << "95% intervals (batch means, " << buf << "): mean "
-        << MsInterval(all.mean_ms, cf.latency_mean_ms) << ", p50 "
-        << MsInterval(all.p50_ms, cf.latency_p50_ms) << ", p99 "
-        << MsInterval(all.p99_ms, cf.latency_p99_ms);
-    if (cf.achieved_rps) {
-      out << ", achieved " << HumanRate(r.achieved_rps) << " ± "
-          << HumanRate(cf.achieved_rps->HalfWidth()) << " req/s";
-    }
-    out << "\n";
-  } else if (r.nfrs.size() > 0 && r.duration_s > 0) {
-    out << "95% intervals: none (they need at least 2 one-second batches after the warm-up)\n";
-  }
-  if (r.until_confident) {
-    out << (r.decided_at_s > 0
-                ? "--until-confident: every verdict was decided after " +
-                      FormatSecondsShort(r.decided_at_s) + "; the load stopped there\n"
-                : "--until-confident: still undecided after " + FormatSecondsShort(r.duration_s) +
-                      ", the most it was allowed (--max-duration)\n");
-  }
+  PrintIntervals(r, out);
   if (prediction.rejected_fraction >= 0.001) {
     out << "Refused by full queues (BoE, M/M/c/K at each queue limit): "
         << Percent(prediction.rejected_fraction) << " of requests, "
@@ -350,20 +300,10 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
                              : "✗ FAIL"});
   }
   v.Print(out);
-  const double counted_s = std::max(0.0, r.duration_s - r.warmup_s);
   for (const auto& n : r.nfrs) {
     if (!n.note.empty()) out << "  " << n.name << ": " << n.note << "\n";
-    if (!n.inconclusive) continue;
-    out << "  " << n.name << ": the target lies inside the interval, so this run cannot tell pass "
-        << "from fail; ";
-    if (n.decide_s) {
-      out << "a run of about " << FormatSecondsShort(std::ceil(*n.decide_s))
-          << " would decide it (this one counted " << FormatSecondsShort(counted_s)
-          << "; --until-confident runs until it does)\n";
-    } else {
-      out << "the figure sits on the target, and no run length would decide it\n";
-    }
   }
+  PrintUndecided(r, out);
   out << "\n";
   Table c({"group", "type", "inst", "req/s", "util", "BoE util", "p50", "p99", "rejected",
            "hit ratio", "depth"},

@@ -27,6 +27,14 @@ stats::Histogram OfClass(const Batch& b, const std::string& cls) {
   return all;
 }
 
+// The class Judge measured: the class's own histogram, else every request when the class had
+// none (as Judge falls back).
+std::string ClassJudged(const RunResult& r, const std::string& cls) {
+  if (cls == "read" && r.read_ns.Count() == 0) return "";
+  if (cls == "write" && r.write_ns.Count() == 0) return "";
+  return cls;
+}
+
 Estimate Percentile(const std::string& cls, double p) {
   return [cls, p](const Batch& b) -> std::optional<double> {
     const auto h = OfClass(b, cls);
@@ -35,12 +43,12 @@ Estimate Percentile(const std::string& cls, double p) {
   };
 }
 
-// The fraction of arrivals answered, at the offered rate: arrival noise is the workload's, and
-// whether the design kept up with what arrived is what a throughput verdict asks.
-Estimate Throughput(double offered_rps) {
-  return [offered_rps](const Batch& b) -> std::optional<double> {
+// The fraction of arrivals answered, at the rate that arrived: arrival noise is the workload's,
+// and the verdict's demand follows the arrivals (ThroughputDemand), so it cancels.
+Estimate Throughput(double arrived_rps) {
+  return [arrived_rps](const Batch& b) -> std::optional<double> {
     if (b.offered == 0) return std::nullopt;
-    return static_cast<double>(b.ok) / static_cast<double>(b.offered) * offered_rps;
+    return static_cast<double>(b.ok) / static_cast<double>(b.offered) * arrived_rps;
   };
 }
 
@@ -53,7 +61,7 @@ std::optional<double> Availability(const Batch& b) {
 bool LowerIsBetter(const Verdict& v) { return v.kind == "latency" || v.kind == "async"; }
 
 double Threshold(const Verdict& v, const RunResult& r) {
-  return v.kind == "throughput" ? 0.95 * r.offered_rps : v.target;
+  return v.kind == "throughput" ? 0.95 * ThroughputDemand(r) : v.target;
 }
 
 }  // namespace
@@ -78,7 +86,8 @@ void AttachConfidence(RunResult& r) {
       Over(batches, any ? std::optional(all.p50_ms) : std::nullopt, Percentile("", 50));
   c.latency_p99_ms =
       Over(batches, any ? std::optional(all.p99_ms) : std::nullopt, Percentile("", 99));
-  c.achieved_rps = Over(batches, r.achieved_rps, Throughput(r.offered_rps));
+  c.achieved_rps =
+      Over(batches, r.achieved_rps, Throughput(r.arrived_rps > 0 ? r.arrived_rps : r.offered_rps));
   c.availability = Over(
       batches, r.ok + r.errors > 0 ? std::optional(1 - r.error_rate) : std::nullopt, Availability);
   for (size_t g = 0; g < r.groups.size(); ++g) {
@@ -97,7 +106,8 @@ void AttachConfidence(RunResult& r) {
     v.decide_s.reset();
     if (!v.measured) continue;
     if (v.kind == "latency") {
-      v.interval = Over(batches, v.measured, Percentile(v.request_class, v.percentile));
+      v.interval =
+          Over(batches, v.measured, Percentile(ClassJudged(r, v.request_class), v.percentile));
     } else if (v.kind == "async") {
       v.interval = Over(batches, v.measured, [p = v.percentile](const Batch& b) {
         if (b.async_ns.Count() == 0) return std::optional<double>();
@@ -109,6 +119,8 @@ void AttachConfidence(RunResult& r) {
       v.interval = c.availability;
     }
     if (!v.interval) continue;
+    // Throughput also fails on more than 1% errors, whatever the rate: decided.
+    if (v.kind == "throughput" && r.error_rate > 0.01) continue;
     const double t = Threshold(v, r);
     const bool decided = LowerIsBetter(v) ? v.interval->high <= t || v.interval->low > t
                                           : v.interval->low >= t || v.interval->high < t;

@@ -27,7 +27,12 @@ std::vector<HopFigures> HopsOf(const RunResult& r, const planner::Plan& predicti
       h.service_mean_ms = g.hold_ns / n / 1e6;
       h.service_p99_ms = hold.ValueAtPercentile(99) / 1e6;
       h.sampled_mean_ms = g.busy_ns / n / 1e6;
-      h.overrun_us = (h.service_mean_ms - h.sampled_mean_ms) * 1e3;
+      // Per visit with an emulated service time: a zero one has no timer to overrun.
+      const uint64_t timed = hold.Count() - hold.CountsAtOrBelow({0}).front();
+      if (timed > 0 && g.hold_ns > g.busy_ns) {
+        h.overrun_us =
+            static_cast<double>(g.hold_ns - g.busy_ns) / static_cast<double>(timed) / 1e3;
+      }
     }
     h.utilization = g.utilization;
     h.hold_utilization =

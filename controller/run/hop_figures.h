@@ -22,8 +22,8 @@ struct HopFigures {
   double wait_probability = 0;                     // visits that found every slot busy
   double service_mean_ms = 0, service_p99_ms = 0;  // the hold
   double sampled_mean_ms = 0;                      // the service times drawn for those visits
-  double overrun_us = 0;                           // hold - sampled, mean
-  double utilization = 0, hold_utilization = 0;    // by sampled time; by slot hold
+  double overrun_us = 0;  // hold - sampled, mean per visit with a non-zero service time
+  double utilization = 0, hold_utilization = 0;  // by sampled time; by slot hold
   // The BoE at the run's load (planner: Erlang C / Allen-Cunneen per instance); none for a
   // group the plan does not have.
   std::optional<double> boe_wait_ms, boe_service_ms, boe_wait_probability;

@@ -182,6 +182,7 @@ struct RunResult {
   bool until_confident = false;
   double offered_rps = 0;  // at scale
   double achieved_rps = 0;
+  double arrived_rps = 0;  // the workload's arrivals in the counted window / its length
   double error_rate = 0;
   uint64_t offered = 0, sent = 0, ok = 0, errors = 0, dropped = 0;
   uint64_t harness_errors = 0;       // requests the harness lost: not the design's errors
@@ -231,6 +232,10 @@ std::vector<Verdict> Targets(const spec::Problem& problem, const planner::Plan& 
 // (achieved ≥ 95% of offered with ≤ 1% errors), availability (1 - error rate), async targets
 // (skipped when nothing was published).
 void Judge(RunResult& result, const spec::Problem& problem, const planner::Plan& prediction);
+
+// What the throughput verdict asks of achieved_rps, before its 95%: the offered rate, or what
+// actually arrived when the Poisson arrivals (or a ramp) brought less.
+double ThroughputDemand(const RunResult& result);
 
 // Every NFR holds, decided (none inconclusive), the run is complete and the harness did not
 // fail.

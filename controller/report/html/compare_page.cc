@@ -93,9 +93,17 @@ std::string RenderComparison(const Comparison& c, const std::vector<LoadedReport
         out += "<td>-</td>";
         continue;
       }
-      out += "<td class=\"num " + std::string(*row.pass[i] ? "pass" : "fail") + "\">" +
+      const bool undecided = row.undecided[i];
+      out += "<td class=\"num " +
+             std::string(undecided      ? "not-judged"
+                         : *row.pass[i] ? "pass"
+                                        : "fail") +
+             "\">" +
              Escape(FormatFigure(row.unit, row.measured[i]) + " / " +
-                    FormatFigure(row.unit, row.target[i]) + (*row.pass[i] ? " ✓" : " ✗")) +
+                    FormatFigure(row.unit, row.target[i]) +
+                    (undecided      ? " ?"
+                     : *row.pass[i] ? " ✓"
+                                    : " ✗")) +
              "</td>";
     }
     out += "</tr>";

@@ -107,5 +107,40 @@ design:
   EXPECT_NEAR(with.groups[1].hop_service_ms, 10.5, 1e-9);
 }
 
+// Fork-join: branches fed the same arrivals wait together. Two identical M/M/1 branches have
+// Flatto and Hahn's exact mean (12 - ρ)/8 · 1/(μ - λ); four, Nelson and Tantawi's approximation
+// [H4/H2 + 4/11 (1 - H4/H2) ρ] R2 (H: harmonic numbers). Independent branches overstate both.
+TEST(LatencyPredictor, ForkJoinBranchesShareTheirQueueing) {
+  auto problem =
+      spec::LoadProblemFile(std::string(ARCHLOAD_SOURCE_DIR) + "/tests/data/fork_join.yaml");
+  PlanOptions o;
+  o.latency_samples = 400000;
+  const double fork_ms = 0.01;
+  const double rho = 0.5, gap = 1000 - 500;  // μ - λ per second
+  const double exact = 1000 * (12 - rho) / 8 / gap + fork_ms;
+  const double independent = 1000 * 1.5 / gap + fork_ms;
+  const Plan two = MakePlan(problem, o);
+  EXPECT_NEAR(two.latency.mean_ms, exact, 0.005 * exact);
+  EXPECT_LT(two.latency.mean_ms, independent - 0.02 * independent);
+
+  auto& comps = problem.design->components;
+  for (const char* name : {"Third", "Fourth"}) {
+    auto extra = comps[2];
+    extra.name = name;
+    comps.push_back(extra);
+    problem.design->connections.push_back({"Fork", name});
+  }
+  auto& step = comps[1].calls->read->front();  // every request is a read here
+  step.calls.push_back(step.calls.front());
+  step.calls.back().target = "Third";
+  step.calls.push_back(step.calls.front());
+  step.calls.back().target = "Fourth";
+  const Plan four = MakePlan(problem, o);
+  const double h2 = 1.5, h4 = 1 + 1.0 / 2 + 1.0 / 3 + 1.0 / 4;
+  const double nelson_tantawi = (h4 / h2 + 4.0 / 11 * (1 - h4 / h2) * rho) * (exact - fork_ms);
+  EXPECT_NEAR(four.latency.mean_ms - fork_ms, nelson_tantawi, 0.04 * nelson_tantawi);
+  EXPECT_LT(four.latency.mean_ms - fork_ms, 1000 * h4 / gap * 0.98);  // below independence
+}
+
 }  // namespace
 }  // namespace archload::planner

@@ -57,6 +57,20 @@ TEST(Compare, FailingFirstImprovingLaterOrAbsentIsNoRegression) {
   EXPECT_EQ(three.regressions[0].run, 1u);
 }
 
+// A later run that could not decide an NFR (its target inside the interval) shows it as
+// undecided, not as a regression.
+TEST(Compare, AnInconclusiveVerdictIsNoRegression) {
+  auto later = RunReportJson(1000, 195, true);
+  later["nfr"][0]["pass"] = false;
+  later["nfr"][0]["verdict"] = "inconclusive";
+  const auto c = Compare({Loaded("a", RunReportJson(1000, 60, true)), Loaded("b", later)});
+  EXPECT_EQ(ComparisonExitCode(c), 0);
+  EXPECT_TRUE(c.nfrs[0].undecided[1]);
+  std::ostringstream out;
+  PrintComparison(c, out);
+  EXPECT_NE(out.str().find("200 ms ?"), std::string::npos) << out.str();
+}
+
 TEST(Compare, FiguresAndDifferences) {
   const auto c = Compare(
       {Loaded("a", RunReportJson(1000, 60, true)), Loaded("b", RunReportJson(3000, 900, false))});

@@ -71,6 +71,15 @@ TEST(HarnessCosts, RoundTripsAsTheirDistributionAndOverrunPerGroup) {
   EXPECT_NEAR(c.overrun_s[1], 60e-6, 1e-12);
 }
 
+TEST(HarnessCosts, AZeroServiceTimeHasNoOverrunToDilute) {
+  RunResult r = OneHop();
+  r.groups[1].service_ns.RecordN(0, 1000);  // 1,000 more visits with nothing to emulate
+  EXPECT_NEAR(HarnessCostsOf(r).overrun_s[1], 60e-6, 1e-12);
+  planner::Plan plan;
+  plan.groups.resize(2);
+  EXPECT_NEAR(HopsOf(r, plan)[0].overrun_us, 60, 1e-6);
+}
+
 TEST(HarnessCosts, NoneMeasuredIsEmpty) {
   RunResult r;
   r.groups.resize(2);

@@ -123,10 +123,15 @@ TEST(RunE2e, TutorialBlogReportsTheDocumentedJson) {
   // headline figures (batch means over the 8 one-second batches).
   for (const auto& n : r["nfr"]) {
     ASSERT_TRUE(n["ci95"].is_array()) << n;
-    EXPECT_LE(n["ci95"][0].get<double>(), n["measured"].get<double>()) << n;
-    EXPECT_GE(n["ci95"][1].get<double>(), n["measured"].get<double>()) << n;
     EXPECT_TRUE(n["verdict"] == "pass" || n["verdict"] == "fail" || n["verdict"] == "inconclusive");
   }
+  // Eight one-second batches at 1,000 req/s: P99 within about ±15%, throughput within ±3%.
+  const auto& ci99 = (*p99)["ci95"];
+  const double p99_half = (ci99[1].get<double>() - ci99[0].get<double>()) / 2;
+  EXPECT_GT(p99_half, 0);
+  EXPECT_LT(p99_half, 0.25 * (*p99)["measured"].get<double>()) << *p99;
+  const auto& tput_ci = (*Nfr(r, "throughput"))["ci95"];
+  EXPECT_LT(tput_ci[1].get<double>() - tput_ci[0].get<double>(), 60) << tput_ci;
   EXPECT_GE(r["confidence"]["batches"].get<int>(), 7);
   EXPECT_TRUE(r["confidence"]["latency_ms"]["mean"].is_array());
   EXPECT_TRUE((*app)["utilization_ci95"].is_array());
@@ -142,8 +147,8 @@ TEST(RunE2e, TutorialBlogReportsTheDocumentedJson) {
   EXPECT_GT((*hop)["predicted_wait_probability"].get<double>(), 0);
   const double service = (*hop)["predicted_service_ms"].get<double>();
   EXPECT_NEAR((*hop)["sampled_service_mean_ms"].get<double>(), service, 0.05 * service);
-  EXPECT_GE((*hop)["service_mean_ms"].get<double>(),
-            (*hop)["sampled_service_mean_ms"].get<double>());
+  EXPECT_GE((*hop)["overrun_us"].get<double>(), 0);
+  EXPECT_LT((*hop)["overrun_us"].get<double>(), 500);  // spinning timers end within µs
   EXPECT_NE(o.process.out.find("Per hop"), std::string::npos);
   // Harness calibration: the probes' round trips, and the BoE with them beside the design's.
   EXPECT_GT(h["hop_round_trip_us"]["count"].get<uint64_t>(), 100u);
@@ -269,6 +274,17 @@ TEST(RunE2e, AnOverloadedBoundedQueueRefusesWhatMmcKPredicts) {
   const double predicted = o.report["predicted_latency_ms"]["mean"].get<double>();
   EXPECT_NEAR(o.report["latency_ms"]["mean"].get<double>(), predicted, 0.1 * predicted)
       << o.process.out;
+}
+
+// Fork-join of two M/M/1 servers (ρ 0.5): the run measures Flatto and Hahn's mean, and the BoE,
+// whose branches share their queueing, predicts it (independent branches would say 4% more).
+TEST(RunE2e, AForkJoinMeasuresWhatThePlannerPredicts) {
+  const auto o = RunArchload(kData + "fork_join.yaml --duration 11s --warmup 1s", "fork-join");
+  ASSERT_TRUE(o.report.is_object()) << o.process.out;
+  const double predicted = o.report["predicted_latency_with_harness_ms"]["mean"].get<double>();
+  EXPECT_NEAR(o.report["latency_ms"]["mean"].get<double>(), predicted, 0.06 * predicted)
+      << o.process.out;
+  EXPECT_NEAR(o.report["predicted_latency_ms"]["mean"].get<double>(), 2.885, 0.05) << o.process.out;
 }
 
 TEST(RunE2e, CacheHitRatioMatchesTheConfiguredRate) {
