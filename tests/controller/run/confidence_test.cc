@@ -170,6 +170,18 @@ TEST(Confidence, ThroughputIsJudgedAgainstWhatArrivedWhenLessArrived) {
   EXPECT_FALSE(r.nfrs[0].inconclusive);                            // ... yet the errors decide
 }
 
+TEST(Confidence, TheRunsEdgesDoNotWidenTheThroughputInterval) {
+  RunResult r = Result(kNoisy);
+  r.batches.front().ok = 960;  // responses still in flight at the first batch's end ...
+  r.batches.back().ok = 1040;  // ... complete in the last, with the drain
+  AttachConfidence(r);
+  ASSERT_TRUE(r.confidence.achieved_rps);
+  EXPECT_NEAR(r.confidence.achieved_rps->HalfWidth(), 0, 1e-9);
+  r.batches.resize(3);  // under four batches: no throughput interval
+  AttachConfidence(r);
+  EXPECT_FALSE(r.confidence.achieved_rps);
+}
+
 TEST(Confidence, HeadlineFiguresAndUtilisationHaveIntervals) {
   RunResult r = Result(kNoisy);
   AttachConfidence(r);
