@@ -7,9 +7,9 @@ namespace archload::capacity {
 
 TrialVerdict Saturation(const TrialResult& t, const Criteria& c) {
   if (!t.harness_ok) return TrialVerdict::kVoid;
-  const bool ok = t.error_fraction < c.max_error_fraction &&
-                  t.achieved_rps >=
-                      c.min_achieved_fraction * (t.arrived_rps > 0 ? t.arrived_rps : t.offered_rps);
+  const double arrived = t.arrived_rps > 0 ? t.arrived_rps : t.offered_rps;
+  const double floor = c.min_achieved_fraction - 2 * std::max(0.0, t.edge_sigma);
+  const bool ok = t.error_fraction < c.max_error_fraction && t.achieved_rps >= floor * arrived;
   return ok ? TrialVerdict::kPass : TrialVerdict::kFail;
 }
 

@@ -37,6 +37,9 @@ TrialResult Summarize(const run::RunResult& r, double bound_ns) {
   const auto f = run::FiguresOf(r.all_ns);
   t.p50_ms = f.p50_ms;
   t.p99_ms = f.p99_ms;
+  if (window_s > 0 && t.arrived_rps > 0 && f.count > 0) {
+    t.edge_sigma = std::sqrt(2 * t.arrived_rps * f.mean_ms / 1e3) / (t.arrived_rps * window_s);
+  }
   for (const auto& g : r.groups) {
     t.utilization.push_back(g.utilization);
     t.rejected.push_back(g.rejected);

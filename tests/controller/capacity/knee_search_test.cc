@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 namespace archload::capacity {
@@ -138,6 +139,21 @@ TEST(KneeSearch, VerdictsOfOneTrial) {
   t.harness_ok = false;
   EXPECT_EQ(Saturation(t), TrialVerdict::kVoid);
   EXPECT_EQ(Nfr(t), TrialVerdict::kVoid);
+}
+
+// The validation campaign's 1 s trials failed designs at 47% utilisation: 1,518 of 1,534
+// arrivals completed in the window (99.0%), the rest in flight at its end, as many as were in
+// flight at its start, give or take √(2λT). Twice that noise is allowed; a real shortfall is not.
+TEST(KneeSearch, TheWindowsEdgeNoiseIsNoSaturation) {
+  TrialResult t = Fake(1513, 4000, 4000);
+  t.arrived_rps = 1534;
+  t.achieved_rps = 1518;
+  EXPECT_EQ(Saturation(t), TrialVerdict::kFail);  // without the edge's noise
+  // 38 ms mean latency, 1 s window: sqrt(2 · 1534 · 0.038) / 1534 = 0.7%.
+  t.edge_sigma = std::sqrt(2 * 1534 * 0.038) / 1534;
+  EXPECT_EQ(Saturation(t), TrialVerdict::kPass);
+  t.achieved_rps = 0.95 * 1534;  // 5% short: more than the noise
+  EXPECT_EQ(Saturation(t), TrialVerdict::kFail);
 }
 
 }  // namespace
