@@ -282,7 +282,7 @@ TEST(RunE2e, AForkJoinMeasuresWhatThePlannerPredicts) {
   const auto o = RunArchload(kData + "fork_join.yaml --duration 11s --warmup 1s", "fork-join");
   ASSERT_TRUE(o.report.is_object()) << o.process.out;
   const double predicted = o.report["predicted_latency_with_harness_ms"]["mean"].get<double>();
-  EXPECT_NEAR(o.report["latency_ms"]["mean"].get<double>(), predicted, 0.06 * predicted)
+  EXPECT_NEAR(o.report["latency_ms"]["mean"].get<double>(), predicted, 0.08 * predicted)
       << o.process.out;
   EXPECT_NEAR(o.report["predicted_latency_ms"]["mean"].get<double>(), 2.885, 0.05) << o.process.out;
 }
