@@ -88,9 +88,10 @@ void AttachConfidence(RunResult& r) {
       Over(batches, any ? std::optional(all.p99_ms) : std::nullopt, Percentile("", 99));
   // The first batch's responses lag its arrivals and the last one holds the drain: their
   // answered shares are the run's edges, not the design's keeping up, so throughput's interval
-  // leaves them out (and has none under four batches: the figure alone judges it then).
+  // leaves them out, and needs four inner ones (under six batches the figure alone judges it:
+  // two or three estimates make t so large that every short run would read inconclusive).
   const std::vector<Batch> inner =
-      batches.size() >= 4 ? std::vector<Batch>(batches.begin() + 1, batches.end() - 1)
+      batches.size() >= 6 ? std::vector<Batch>(batches.begin() + 1, batches.end() - 1)
                           : std::vector<Batch>();
   c.achieved_rps = Over(inner, r.achieved_rps,
                         Throughput(r.arrived_rps > 0 ? r.arrived_rps : r.offered_rps));

@@ -177,7 +177,7 @@ TEST(Confidence, TheRunsEdgesDoNotWidenTheThroughputInterval) {
   AttachConfidence(r);
   ASSERT_TRUE(r.confidence.achieved_rps);
   EXPECT_NEAR(r.confidence.achieved_rps->HalfWidth(), 0, 1e-9);
-  r.batches.resize(3);  // under four batches: no throughput interval
+  r.batches.resize(5);  // under six batches: no throughput interval
   AttachConfidence(r);
   EXPECT_FALSE(r.confidence.achieved_rps);
 }

@@ -100,7 +100,7 @@ TEST(Distributed, ThreeNamespaceHostsRunTheBlogToAVerdict) {
                             " --duration 8s --quiet --report " + report.string());
   const auto j = ReadJson(report);
   ASSERT_TRUE(j.is_object()) << r.out;
-  EXPECT_TRUE(r.code == 0 || r.code == 1) << r.out;  // a verdict
+  EXPECT_TRUE(r.code == 0 || r.code == 1 || r.code == 3) << r.out;  // a verdict
   EXPECT_TRUE(j["complete"].get<bool>()) << r.out;
   ASSERT_EQ(j["hosts"].size(), 3u) << r.out;
   uint64_t cross = 0;
@@ -324,7 +324,10 @@ TEST(Distributed, MutualTlsRunPassesAndAnAgentWithoutACertificateIsRefused) {
   const int code = controller.Wait(90s);
   const auto j = ReadJson(report);
   ASSERT_TRUE(j.is_object()) << controller.Output();
-  EXPECT_EQ(code, j["pass"].get<bool>() ? 0 : 1) << controller.Output();
+  EXPECT_EQ(code, j["pass"].get<bool>()           ? 0
+                  : j["inconclusive"].get<bool>() ? 3
+                                                  : 1)
+      << controller.Output();
   EXPECT_TRUE(j["complete"].get<bool>());
   EXPECT_NEAR(j["achieved_rps"].get<double>(), 160, 20);
   for (auto& a : agents) EXPECT_EQ(a->Wait(20s), 0) << a->Output();
