@@ -55,6 +55,17 @@ Verdict Latency(double p, double target_ms, const RunResult& r) {
   return v;
 }
 
+// The throughput verdict of a run offered 1,000 req/s, measured at what it achieved.
+Verdict Throughput(const RunResult& r) {
+  Verdict v;
+  v.name = "throughput";
+  v.kind = "throughput";
+  v.unit = "req/s";
+  v.target = 1000;
+  v.measured = r.achieved_rps;
+  return v;
+}
+
 const std::vector<double> kNoisy = {48, 52, 50, 47, 53, 49, 51, 50, 46, 54};
 
 TEST(Confidence, AFarTargetIsDecidedWithItsInterval) {
@@ -129,12 +140,7 @@ TEST(Confidence, ThroughputIsTheAnsweredShareOfArrivalsAtTheOfferedRate) {
     r.batches[k].offered = 900 + 20 * k;
     r.batches[k].ok = r.batches[k].offered;
   }
-  Verdict v;
-  v.name = "throughput";
-  v.kind = "throughput";
-  v.unit = "req/s";
-  v.target = 1000;
-  v.measured = r.achieved_rps;
+  Verdict v = Throughput(r);
   v.pass = true;
   r.nfrs.push_back(v);
   AttachConfidence(r);
@@ -147,12 +153,7 @@ TEST(Confidence, ThroughputIsJudgedAgainstWhatArrivedWhenLessArrived) {
   RunResult r = Result(kNoisy);
   r.arrived_rps = 930;  // Poisson arrivals 7% short of the offered 1,000
   r.achieved_rps = 930;
-  Verdict v;
-  v.name = "throughput";
-  v.kind = "throughput";
-  v.unit = "req/s";
-  v.target = 1000;
-  v.measured = r.achieved_rps;
+  Verdict v = Throughput(r);
   v.pass = r.achieved_rps >= 0.95 * ThroughputDemand(r);
   EXPECT_TRUE(v.pass);  // every arrival answered: 930 is not a shortfall of the design's
   r.nfrs.push_back(v);
