@@ -107,6 +107,17 @@ struct Keyspace {
   int64_t capacity = 0;  // keys one instance holds
 };
 
+// A real component behind a group (docs/backends.md): its instances pass their work to it
+// instead of emulating it. redis: a cache or store group (GET, SET, DEL); kafka: a broker group
+// (produce, consumer groups); haproxy: a proxy group archload configures and starts.
+struct Backend {
+  std::string kind;     // redis | kafka | haproxy
+  std::string address;  // redis: host:port; kafka: host:port[,host:port...]; haproxy: host:port
+                        // to listen on (empty: any free loopback port)
+  std::optional<double> ttl_s;       // redis: the expiry of what a fill sets
+  std::optional<double> timeout_ms;  // a call the backend has not answered by then fails
+};
+
 struct Component {
   std::string name;
   std::string type;
@@ -126,6 +137,7 @@ struct Component {
   std::optional<ServiceTime> service_time;
   std::optional<CallScript> calls;
   std::optional<Keyspace> keyspace;  // cache, cdn
+  std::optional<Backend> backend;    // a real component instead of the emulation
   bool added_by_planner = false;     // not in the source design; added to satisfy its tiers
   int line = 0;  // 1-based line in the file it came from; 0 when built in memory
 };

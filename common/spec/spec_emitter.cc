@@ -62,6 +62,20 @@ void EmitComponent(YAML::Emitter& out, const Component& c) {
     out << YAML::Key << "capacity" << YAML::Value << c.keyspace->capacity;
     out << YAML::EndMap;
   }
+  if (c.backend) {
+    out << YAML::Key << "backend" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "kind" << YAML::Value << Scalar{c.backend->kind};
+    if (!c.backend->address.empty()) {
+      out << YAML::Key << "address" << YAML::Value << Scalar{c.backend->address};
+    }
+    if (c.backend->ttl_s) {
+      out << YAML::Key << "ttl_s" << YAML::Value << FormatNumber(*c.backend->ttl_s);
+    }
+    if (c.backend->timeout_ms) {
+      out << YAML::Key << "timeout_ms" << YAML::Value << FormatNumber(*c.backend->timeout_ms);
+    }
+    out << YAML::EndMap;
+  }
   if (c.calls) {
     out << YAML::Key << "calls" << YAML::Value;
     EmitCallScript(out, *c.calls);

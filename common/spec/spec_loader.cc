@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 
+#include "common/spec/backend_address.h"
 #include "common/spec/bounded_yaml.h"
 #include "common/spec/call_script_yaml.h"
 #include "common/spec/nfr_parser.h"
@@ -245,7 +246,7 @@ Component ReadComponent(const Reader& r, const YAML::Node& node, const std::stri
   r.OnlyKeys(node, field,
              {"name", "type", "role", "count", "concurrency", "capacity_rps", "read_capacity_rps",
               "write_capacity_rps", "hit_rate", "queue_limit", "partitions", "balance",
-              "service_time", "calls", "keyspace", "added_by_planner"});
+              "service_time", "calls", "keyspace", "backend", "added_by_planner"});
   Component c;
   c.line = node.Mark().line + 1;
   c.name = r.Str(node, field, "name", true);
@@ -281,6 +282,19 @@ Component ReadComponent(const Reader& r, const YAML::Node& node, const std::stri
     c.balance = balance;
   }
   c.added_by_planner = r.Bool(node, field, "added_by_planner");
+  if (node["backend"].IsDefined()) {
+    const std::string f = Reader::Join(field, "backend");
+    const YAML::Node b = node["backend"];
+    r.ExpectMap(b, f);
+    r.OnlyKeys(b, f, {"kind", "address", "ttl_s", "timeout_ms"});
+    Backend be;
+    be.kind = r.Str(b, f, "kind", true);
+    be.address = r.Str(b, f, "address", false);
+    be.ttl_s = r.Num(b, f, "ttl_s", 1e-3, 1e9);
+    be.timeout_ms = r.Num(b, f, "timeout_ms", 1e-3, 1e7);
+    if (const std::string why = BackendProblem(be, c.role); !why.empty()) r.Fail(b, f, why);
+    c.backend = be;
+  }
   if (node["keyspace"].IsDefined()) {
     const std::string f = Reader::Join(field, "keyspace");
     const YAML::Node k = node["keyspace"];

@@ -1,4 +1,5 @@
 // `archload run`: plan, emulate, measure, judge.
+#include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <fstream>
@@ -16,6 +17,8 @@
 #include "controller/report/html/report_page.h"
 #include "controller/report/report_file.h"
 #include "controller/report/run_report.h"
+#include "common/spec/backend_address.h"
+#include "controller/run/backend_probe.h"
 #include "controller/run/confidence.h"
 #include "controller/run/harness_costs.h"
 #include "controller/run/interrupt.h"
@@ -97,6 +100,23 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   std::vector<planner::Change> changes;
   for (const auto& s : o.set) changes.push_back(planner::ParseChange(s));
   planner::ApplyChanges(problem, changes);
+  for (const auto& text : o.backends) {
+    auto [group, backend] = spec::ParseBackendFlag(text);
+    if (!problem.design) throw std::invalid_argument("--backend: " + problem.id + " has no design");
+    auto& comps = problem.design->components;
+    auto it = std::find_if(comps.begin(), comps.end(),
+                           [&, g = group](const spec::Component& c) { return c.name == g; });
+    if (it == comps.end()) {
+      std::string names;
+      for (const auto& c : comps) names += (names.empty() ? "" : ", ") + c.name;
+      throw std::invalid_argument("--backend '" + text + "': no group '" + group + "' (" + names +
+                                  ")");
+    }
+    if (const auto why = spec::BackendProblem(backend, it->role); !why.empty()) {
+      throw std::invalid_argument("--backend '" + text + "': " + why);
+    }
+    it->backend = backend;
+  }
   if (o.profile != "constant" && o.profile != "ramp" && o.profile != "step" &&
       o.profile != "spike") {
     std::cerr << "error: --profile '" << o.profile << "': expected constant, ramp, step or spike\n";
@@ -161,6 +181,23 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   same.rate_rps = offered / plan.scale_divisor;
   same.headroom = o.headroom;
   const planner::Plan prediction = planner::MakePlan(as_run, same);
+
+  // Real backends answer before anything starts, or the run does not start (naming them).
+  if (problem.design) {
+    const auto probes = run::ProbeBackends(*problem.design);
+    try {
+      run::RequireBackends(probes);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return kExitError;
+    }
+    if (!probes.empty()) {
+      // Work in progress (issue 13): the agents do not drive real backends yet.
+      std::cerr << "error: " << probes.front().group << ": real backends answer, but the agents "
+                << "do not drive them yet\n";
+      return kExitError;
+    }
+  }
 
   run::RunnerOptions ro;
   ro.run.offered_rps = offered;

@@ -126,6 +126,9 @@ int main(int argc, char** argv) {
   auto* run_duration = prun->add_option(
       "--duration", run.duration,
       "e.g. 20s, 2m (default 20s; with --until-confident the least it runs, default 10s)");
+  prun->add_option("--backend", run.backends,
+                   "a real component for a group: \"Shared Cache=redis://127.0.0.1:6379\", "
+                   "\"Events=kafka://h:9092\", \"Load Balancer=haproxy\" (repeatable)");
   prun->add_option("--warmup", run.warmup,
                    "e.g. 2s: the first seconds load the design but are not counted (default 0)");
   prun->add_flag("--until-confident", run.until_confident,

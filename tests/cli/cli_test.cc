@@ -155,6 +155,13 @@ TEST(Cli, BadInputExitsTwoWithAClearMessage) {
        "is shorter than --duration"},
       {"run tutorial-simple-blog --until-confident --max-duration soon", "--max-duration 'soon'"},
       {"run tutorial-simple-blog --duration 5s --warmup 5s", "leaves nothing of --duration"},
+      {"run tutorial-simple-blog --backend \"Nope=redis://127.0.0.1:6379\"", "no group 'Nope'"},
+      {"run tutorial-simple-blog --backend \"App Servers=redis://127.0.0.1:6379\"",
+       "cannot stand in for a service group"},
+      // Nothing listens on port 1: the run refuses to start, naming the backend.
+      {"run tutorial-simple-blog --backend \"Read Replica=redis://127.0.0.1:1\"",
+       "the redis backend of 'Read Replica' (127.0.0.1:1) is unreachable: Connection refused; "
+       "the run did not start"},
   };
   for (const auto& c : cases) {
     const auto r = RunCli(c.args);
