@@ -203,6 +203,15 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
       g->set_queue_wait_ns(c.queue_wait_ns.Serialize());
       g->set_service_ns(c.service_ns.Serialize());
       g->set_hold_ns(c.hold_ns);
+      if (const auto& b = fleet_->group(static_cast<int>(i)).backend) {
+        const auto bc = b->Counters();
+        auto* bs = g->mutable_backend();
+        bs->set_commands(bc.commands);
+        bs->set_errors(bc.errors);
+        bs->set_late(bc.late);
+        bs->set_disconnects(bc.disconnects);
+        bs->set_latency_ns(fleet_->group(static_cast<int>(i)).backend_ns.Serialize());
+      }
       for (size_t t = 0; t < c.calls_to.size(); ++t) {
         if (c.calls_to[t] == 0) continue;
         auto* call = g->add_calls();
@@ -269,6 +278,7 @@ void AgentRuntime::Shutdown() {
   asio::post(io_, [this] {
     fleet_->set_stopping();
     for (auto& g : generators_) g->Stop();
+    fleet_->CloseBackends();  // their failures reach instances that still exist
     if (listener_) listener_->Close();
     fleet_->peers().Shutdown();
     work_.reset();

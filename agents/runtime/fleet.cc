@@ -1,5 +1,9 @@
 #include "agents/runtime/fleet.h"
 
+#include <cstdlib>
+
+#include "agents/backend/redis_backend.h"
+
 #include "archload/v1/roles.h"
 #include "common/model/seed.h"
 #include "common/stats/bucket_layout.h"
@@ -145,6 +149,31 @@ int Fleet::ChooseInstance(int target, const std::string& balance, uint64_t key) 
     return best;
   }
   return static_cast<int>(g.next_instance++ % n);
+}
+
+}  // namespace archload::agent
+
+namespace archload::agent {
+
+Backend* Fleet::BackendOf(int group) {
+  auto& g = groups_[group];
+  const auto& spec = g.spec.backend();
+  if (spec.kind().empty()) return nullptr;
+  if (!g.backend && spec.kind() == "redis") {
+    const auto colon = spec.address().rfind(':');
+    const std::string host = spec.address().substr(0, colon);
+    const int port = colon == std::string::npos ? 6379 : std::atoi(spec.address().c_str() + colon + 1);
+    g.backend = std::make_unique<RedisBackend>(
+        io_, timers_, host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host,
+        port, spec.key_prefix(), spec.ttl_s(), spec.timeout_ms() > 0 ? spec.timeout_ms() : 1000);
+  }
+  return g.backend.get();
+}
+
+void Fleet::CloseBackends() {
+  for (auto& g : groups_) {
+    if (g.backend) g.backend->Close();
+  }
 }
 
 }  // namespace archload::agent

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/backend/backend.h"
 #include "agents/core/timer_queue.h"
 #include "agents/net/net_health.h"
 #include "agents/net/peer_pool.h"
@@ -81,6 +82,8 @@ struct ClientCounters {
 
 struct GroupRuntime {
   v1::GroupSpec spec;
+  std::unique_ptr<Backend> backend;  // a real component instead of the emulation (null: none)
+  stats::Histogram backend_ns;       // its commands' round trips (counted visits)
   spec::Role role = spec::Role::kService;
   model::ServiceTimeSampler read;
   model::ServiceTimeSampler write;
@@ -132,6 +135,11 @@ class Fleet {
   void PreferLocal(const v1::Start& start);
 
   static int64_t NowNs() { return TimerQueue::NowNs(); }
+
+  // The group's real backend, connected on first use (the instances of an agent share it); null
+  // when the group is emulated. Close them all before the instances go.
+  Backend* BackendOf(int group);
+  void CloseBackends();
 
  private:
   asio::io_context& io_;

@@ -10,7 +10,7 @@ Instance::Instance(Fleet& fleet, int group, int index)
     : fleet_(fleet), group_(group), index_(index) {
   auto& g = fleet_.group(group_);
   if (g.spec.count() <= kInstanceSeriesMaxCount) own_ = std::make_unique<VisitCounters>();
-  if (g.spec.keyspace_capacity() > 0) {
+  if (g.spec.keyspace_capacity() > 0 && g.spec.backend().kind().empty()) {
     keys_ = std::make_unique<LruKeys>(static_cast<size_t>(g.spec.keyspace_capacity()));
   }
   if (g.role == Role::kBroker) {
@@ -55,6 +55,18 @@ void Instance::StartService(std::shared_ptr<Waiting> w, int64_t now) {
     g.counters.queue_wait_ns.Record(
         static_cast<uint64_t>(std::max<int64_t>(0, now - w->arrive_ns)));
   }
+  if (Backend* backend = fleet_.BackendOf(group_)) {
+    if (const auto op = BackendOpFor(w->frame)) {
+      const bool lookup =
+          fleet_.rules().For(group_, static_cast<model::RequestClass>(w->frame.request_class))
+              .self_lookup;
+      backend->Execute(*op, w->frame.key,
+                       [this, w = std::move(w), now, lookup](const BackendReply& r) {
+                         OnBackendDone(w, now, r, lookup);
+                       });
+      return;
+    }
+  }
   const auto& sampler = w->frame.request_class == 0 ? g.read : g.write;
   const int64_t service_ns = sampler.SampleNs(fleet_.rng());
   if (service_ns <= 0) {
@@ -84,13 +96,56 @@ void Instance::StartQueued(int64_t now) {
   starting_queued_ = false;
 }
 
-void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_ns) {
+std::optional<Backend::Op> Instance::BackendOpFor(const Frame& frame) const {
+  const auto& g = fleet_.group(group_);
+  const auto cls = static_cast<model::RequestClass>(frame.request_class);
+  if (g.role == Role::kCache) {
+    if (fleet_.rules().For(group_, cls).self_lookup) return Backend::Op::kGet;
+    if (cls == model::RequestClass::kWrite) {
+      return frame.flags & kFlagFill ? Backend::Op::kSet : Backend::Op::kDel;
+    }
+    return std::nullopt;
+  }
+  if (g.role == Role::kStore) {
+    return cls == model::RequestClass::kRead ? Backend::Op::kGet : Backend::Op::kSet;
+  }
+  return std::nullopt;
+}
+
+void Instance::OnBackendDone(const std::shared_ptr<Waiting>& w, int64_t began,
+                             const BackendReply& reply, bool lookup) {
+  auto& g = fleet_.group(group_);
+  const int64_t now = Fleet::NowNs();
+  const uint64_t hold = NsBetween(began, now);
+  if (w->counted) {
+    // The slot was held for as long as the backend took: that is the service time here.
+    g.backend_ns.Record(hold);
+    Count([hold](VisitCounters& c) { c.busy_ns += hold; });
+    g.counters.service_ns.Record(hold);
+    g.counters.hold_ns += hold;
+    g.counters.sojourn_ns.Record(NsBetween(w->arrive_ns, now));
+  }
+  if (!reply.ok) {
+    // The backend's failure is the design's (a real component failed), never the harness's.
+    --in_service_;
+    Count([](VisitCounters& c) { --c.in_service; });
+    if (w->counted) Count([](VisitCounters& c) { ++c.failed; });
+    StartQueued(now);
+    Respond(*w, FrameStatus::kFailed, false, w->frame);
+    return;
+  }
+  OnServiceDone(w, -1, lookup ? std::optional<bool>(!reply.hit) : std::nullopt);
+}
+
+void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_ns,
+                             std::optional<bool> real_miss) {
   auto& g = fleet_.group(group_);
   --in_service_;
   Count([](VisitCounters& c) { --c.in_service; });
   const int64_t now = Fleet::NowNs();
-  // Counted by arrival, like the requests themselves: a warm-up request's service is not.
-  if (w->counted) {
+  // Counted by arrival, like the requests themselves: a warm-up request's service is not. (A
+  // backend's visit was counted when it answered.)
+  if (w->counted && service_ns >= 0) {
     Count([service_ns](VisitCounters& c) { c.busy_ns += static_cast<uint64_t>(service_ns); });
     g.counters.sojourn_ns.Record(static_cast<uint64_t>(std::max<int64_t>(0, now - w->arrive_ns)));
     if (service_ns > 0) {
@@ -124,7 +179,9 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
   const auto cls = static_cast<model::RequestClass>(w->frame.request_class);
   bool self_miss = true;
   if (fleet_.rules().For(group_, cls).self_lookup) {
-    if (keys_) {
+    if (real_miss) {
+      self_miss = *real_miss;  // Redis said
+    } else if (keys_) {
       // A read-through cache stores what it fetches on a miss; a cache-aside lookup leaves the
       // fill to the service, which sends it once the store answered.
       const bool aside = w->frame.flags & kFlagLocalOnly;

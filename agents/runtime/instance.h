@@ -8,6 +8,7 @@
 #include <asio.hpp>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,7 +62,14 @@ class Instance {
   // `now`: when the slot was taken (the caller has just read the clock).
   void StartService(std::shared_ptr<Waiting> w, int64_t now);
   void StartQueued(int64_t now);
-  void OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_ns);
+  // service_ns < 0: a real backend did the work (OnBackendDone accounted for it); real_miss:
+  // its answer to a lookup.
+  void OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_ns,
+                     std::optional<bool> real_miss = std::nullopt);
+  // The visit's work for the group's real backend, if it has one and the visit needs one.
+  std::optional<Backend::Op> BackendOpFor(const Frame& frame) const;
+  void OnBackendDone(const std::shared_ptr<Waiting>& w, int64_t began, const BackendReply& reply,
+                     bool lookup);
   void Respond(const Waiting& w, FrameStatus status, bool hit, const Frame& trace);
   void Publish(const Frame& message);
   void Pump(ConsumerGroup& cg);

@@ -138,6 +138,13 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
       c["published"] = g.published;
       c["broker_depth"] = g.broker_depth;
     }
+    if (!g.backend_kind.empty()) {
+      const auto f = run::FiguresOf(g.backend_ns);
+      c["backend"] = {{"kind", g.backend_kind},       {"address", g.backend_address},
+                      {"commands", g.backend_commands}, {"errors", g.backend_errors},
+                      {"late", g.backend_late},         {"disconnects", g.backend_disconnects},
+                      {"p50_ms", f.p50_ms},             {"p99_ms", f.p99_ms}};
+    }
     if (g.consumed > 0) {
       c["consumed"] = g.consumed;
       c["async_p99_ms"] = run::FiguresOf(g.async_ns).p99_ms;
@@ -323,6 +330,21 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
   c.Print(out);
   out << "\n";
   PrintHops(run::HopsOf(r, calibrated ? *calibrated : prediction), out);
+  bool real = false;
+  for (const auto& g : r.groups) real = real || !g.backend_kind.empty();
+  if (real) {
+    out << "\nReal backends (docs/backends.md)\n";
+    Table b({"group", "backend", "commands", "errors", "p50", "p99"},
+            {false, false, true, true, true, true});
+    for (const auto& g : r.groups) {
+      if (g.backend_kind.empty()) continue;
+      const auto f = run::FiguresOf(g.backend_ns);
+      b.AddRow({g.name, g.backend_kind + "://" + g.backend_address,
+                std::to_string(g.backend_commands), std::to_string(g.backend_errors),
+                Ms(f.p50_ms), Ms(f.p99_ms)});
+    }
+    b.Print(out);
+  }
   out << "\nBottleneck: " << (r.bottleneck.empty() ? "none" : r.bottleneck) << " ("
       << r.bottleneck_reason << ")\n";
   const auto& h = r.harness;

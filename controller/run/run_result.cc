@@ -106,6 +106,8 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     gr.role = spec::RoleName(v1::FromProto(g.role()));
     gr.count = g.count();
     gr.concurrency = std::max(1, g.concurrency());
+    gr.backend_kind = g.backend().kind();
+    gr.backend_address = g.backend().address();
     r.groups.push_back(std::move(gr));
   }
   double window_s = duration_s;  // load plus drain: when the last agent's final stats were cut
@@ -131,6 +133,14 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
       g.misses += gs.misses();
       g.busy_ns += gs.busy_ns();
       g.hold_ns += gs.hold_ns();
+      if (gs.has_backend()) {
+        const auto& b = gs.backend();
+        g.backend_commands += b.commands();
+        g.backend_errors += b.errors();
+        g.backend_late += b.late();
+        g.backend_disconnects += b.disconnects();
+        MergeSerialized(g.backend_ns, b.latency_ns());
+      }
       g.published += gs.published();
       g.consumed += gs.consumed();
       g.broker_depth += gs.broker_depth();

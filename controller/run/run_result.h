@@ -44,6 +44,11 @@ struct GroupResult {
   stats::Histogram service_ns;     // ... and its hold of the slot (sampled time + timer overrun)
   stats::Histogram async_ns;
   std::map<int, uint64_t> calls_to;  // target group -> calls this group sent it
+  // A real backend instead of the emulation (docs/backends.md): what it was asked and how long
+  // it took (kind empty: emulated).
+  std::string backend_kind, backend_address;
+  uint64_t backend_commands = 0, backend_errors = 0, backend_late = 0, backend_disconnects = 0;
+  stats::Histogram backend_ns;
 };
 
 // One edge of the design graph with what it carried: calls from one group to another, counted

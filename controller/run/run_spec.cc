@@ -46,6 +46,9 @@ void FillScript(v1::CallScript* out, const std::optional<std::vector<spec::Scrip
 
 RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents) {
   RunSpec rs;
+  rs.data_secret = security::RandomBytes(32);
+  // Keys of real backends are this run's own: "al:<8 hex digits>:<group>:<key>".
+  const std::string run_tag = security::Hex(rs.data_secret.substr(0, 4));
   rs.divisor = plan.scale_divisor;
   const double offered = o.offered_rps / rs.divisor;
   const auto& design = plan.sized_design;
@@ -71,6 +74,16 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
     s.set_hit_rate(g.profile.hit_rate.value_or(0));
     s.set_queue_limit(static_cast<int>(g.queue_limit));
     s.set_balance(c.balance.value_or("round_robin"));
+    if (c.backend) {
+      auto* b = s.mutable_backend();
+      b->set_kind(c.backend->kind);
+      b->set_address(c.backend->address);
+      // Without a TTL a fill outlives the run by ten minutes at most: a user's Redis is not
+      // left holding this run's keys.
+      b->set_ttl_s(c.backend->ttl_s.value_or(o.duration_s + 600));
+      b->set_timeout_ms(c.backend->timeout_ms.value_or(1000));
+      b->set_key_prefix("al:" + run_tag + ":" + std::to_string(i) + ":");
+    }
     for (const auto& conn : design.connections) {
       if (conn.from != c.name) continue;
       for (size_t j = 0; j < design.components.size(); ++j) {
@@ -144,7 +157,6 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
   rs.workload.set_warmup_s(std::clamp(o.warmup_s, 0.0, o.duration_s));
   rs.workload.set_seed(o.seed);
 
-  rs.data_secret = security::RandomBytes(32);
   // Spread instances over the agents round-robin, so every agent hosts a slice of every group.
   rs.agents = std::max(1, agents);
   size_t next = 0;

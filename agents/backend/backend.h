@@ -1,0 +1,36 @@
+#pragma once
+
+// A real component behind a group (docs/backends.md): the group's instances keep their queues,
+// slots and counters, and pass each visit's work to the backend instead of emulating a service
+// time. Runs on the agent's io thread; every call's `done` runs there exactly once.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace archload::agent {
+
+struct BackendReply {
+  bool ok = false;
+  bool hit = false;   // a lookup found the key
+  std::string error;  // when !ok: the backend's answer, or why there was none
+};
+
+struct BackendCounters {
+  uint64_t commands = 0, errors = 0, late = 0, disconnects = 0;
+};
+
+class Backend {
+ public:
+  enum class Op { kGet, kSet, kDel };
+  using Done = std::function<void(const BackendReply&)>;
+
+  virtual ~Backend() = default;
+  virtual void Execute(Op op, uint64_t key, Done done) = 0;
+  // Fails what is pending (as errors) and lets go of the connection; calls after it fail at once.
+  virtual void Close() = 0;
+  virtual size_t Pending() const = 0;
+  virtual BackendCounters Counters() const = 0;
+};
+
+}  // namespace archload::agent
