@@ -1,0 +1,104 @@
+// Real components in the loop (docs/backends.md), end to end: a real redis-server behind the
+// blog's cache, its hit ratio beside Redis's own count; a backend that is down refuses the run;
+// one killed mid-run shows as its group's errors, and the run still reports.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/background.h"
+#include "tests/support/process.h"
+#include "tests/support/redis_server.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using archload::testing::Background;
+using archload::testing::RedisServer;
+using archload::testing::RunCommand;
+
+const std::string kData = std::string(ARCHLOAD_SOURCE_DIR) + "/tests/data/";
+
+const nlohmann::json* Component(const nlohmann::json& report, const std::string& name) {
+  for (const auto& c : report["components"]) {
+    if (c["name"] == name) return &c;
+  }
+  return nullptr;
+}
+
+nlohmann::json Load(const fs::path& p) {
+  std::ifstream in(p);
+  return in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+}
+
+// Must show 1: at 1,000 req/s the hit ratio archload reports is Redis's own (INFO
+// keyspace_hits / (hits + misses) over the run), within 1 point, and Redis's latency is there.
+TEST(BackendE2e, ARedisCachesHitRatioIsRedissOwn) {
+  RedisServer redis("blog");
+  ASSERT_TRUE(redis.ready());
+  const fs::path report = fs::temp_directory_path() / "archload-e2e-blog-redis.json";
+  fs::remove(report);
+  const auto out = RunCommand("timeout 120 " + std::string(ARCHLOAD_BIN) + " run " + kData +
+                              "blog_redis.yaml --duration 10s --agents 2 --quiet --backend "
+                              "\"Shared Cache=redis://" + redis.address() + "\" --report " +
+                              report.string());
+  const auto r = Load(report);
+  ASSERT_TRUE(r.is_object()) << out.out;
+  const auto* cache = Component(r, "Shared Cache");
+  ASSERT_NE(cache, nullptr);
+  const auto stats = redis.Info("stats");
+  const double hits = stats.at("keyspace_hits"), misses = stats.at("keyspace_misses");
+  ASSERT_GT(hits + misses, 5000) << out.out;
+  EXPECT_NEAR((*cache)["hit_ratio"].get<double>(), hits / (hits + misses), 0.01) << out.out;
+  ASSERT_TRUE((*cache)["backend"].is_object()) << out.out;
+  EXPECT_EQ((*cache)["backend"]["kind"], "redis");
+  EXPECT_GT((*cache)["backend"]["p50_ms"].get<double>(), 0);
+  EXPECT_EQ((*cache)["backend"]["errors"], 0);
+  EXPECT_NE(out.out.find("Real backends"), std::string::npos) << out.out;
+}
+
+// Must show 4: a backend that is down refuses the run before any load, naming it.
+TEST(BackendE2e, ABackendThatIsDownRefusesTheRun) {
+  const int port = archload::testing::FreeLoopbackPort();
+  const auto start = std::chrono::steady_clock::now();
+  const auto out = RunCommand(std::string(ARCHLOAD_BIN) + " run " + kData +
+                              "blog_redis.yaml --duration 5s --quiet --backend \"Shared "
+                              "Cache=redis://127.0.0.1:" + std::to_string(port) + "\"");
+  EXPECT_EQ(out.code, 2) << out.out;
+  EXPECT_NE(out.out.find("the redis backend of 'Shared Cache' (127.0.0.1:" +
+                         std::to_string(port) + ") is unreachable"),
+            std::string::npos)
+      << out.out;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+// ... and one killed mid-run fails its group's requests, and the run ends with a report.
+TEST(BackendE2e, ABackendKilledMidRunIsItsGroupsErrors) {
+  RedisServer redis("killed");
+  ASSERT_TRUE(redis.ready());
+  const fs::path report = fs::temp_directory_path() / "archload-e2e-redis-killed.json";
+  fs::remove(report);
+  Background run({ARCHLOAD_BIN, "run", kData + "blog_redis.yaml", "--duration", "8s", "--agents",
+                  "2", "--quiet", "--backend", "Shared Cache=redis://" + redis.address(),
+                  "--report", report.string()},
+                 (fs::temp_directory_path() / "archload-e2e-redis-killed.log").string());
+  ASSERT_TRUE(run.WaitForOutput(
+      [](const std::string& o) { return o.find("fleet:") != std::string::npos; },
+      std::chrono::seconds(30)));
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // load is running: kill Redis in it
+  redis.Kill();
+  const int code = run.Wait(std::chrono::seconds(60));
+  EXPECT_TRUE(code == 1 || code == 3) << run.Output();  // a verdict, not an error or a crash
+  const auto r = Load(report);
+  ASSERT_TRUE(r.is_object()) << run.Output();
+  EXPECT_TRUE(r["complete"].get<bool>());
+  EXPECT_TRUE(r["harness"]["faults"].empty()) << r["harness"]["faults"];
+  const auto* cache = Component(r, "Shared Cache");
+  ASSERT_NE(cache, nullptr);
+  EXPECT_GT((*cache)["failed"].get<uint64_t>(), 0u);
+  EXPECT_GT((*cache)["backend"]["errors"].get<uint64_t>(), 0u);
+}
+
+}  // namespace
