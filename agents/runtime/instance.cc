@@ -60,7 +60,8 @@ void Instance::StartService(std::shared_ptr<Waiting> w, int64_t now) {
       const bool lookup =
           fleet_.rules().For(group_, static_cast<model::RequestClass>(w->frame.request_class))
               .self_lookup;
-      backend->Execute(*op, w->frame.key,
+      const uint64_t key = w->frame.key;  // before the callback takes w
+      backend->Execute(*op, key,
                        [this, w = std::move(w), now, lookup](const BackendReply& r) {
                          OnBackendDone(w, now, r, lookup);
                        });
