@@ -199,6 +199,15 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
     }
   }
 
+  // Redis's own count of lookups before the run, to put its delta beside the measured hit ratio.
+  std::map<std::string, run::KeyspaceCounts> keyspace_before;
+  if (problem.design) {
+    for (const auto& c : problem.design->components) {
+      if (!c.backend || c.backend->kind != "redis") continue;
+      if (auto k = run::RedisKeyspace(c.backend->address)) keyspace_before[c.name] = *k;
+    }
+  }
+
   run::RunnerOptions ro;
   ro.run.offered_rps = offered;
   ro.run.duration_s = longest;
@@ -293,6 +302,14 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
                               ": the BoE column describes the unscaled design");
   }
   result.run_id = ro.run_id;
+  for (auto& g : result.groups) {
+    const auto before = keyspace_before.find(g.name);
+    if (before == keyspace_before.end()) continue;
+    if (const auto after = run::RedisKeyspace(g.backend_address)) {
+      g.backend_server_hits = after->hits - before->second.hits;
+      g.backend_server_misses = after->misses - before->second.misses;
+    }
+  }
   result.parameters = {problem.title,        o.profile,  o.arrivals,    o.seed,
                        o.service_time_scale, started_at, g.command_line};
   // Harness calibration: the BoE again, with what this run's harness cost per hop (its probes'

@@ -144,6 +144,13 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
                       {"commands", g.backend_commands}, {"errors", g.backend_errors},
                       {"late", g.backend_late},         {"disconnects", g.backend_disconnects},
                       {"p50_ms", f.p50_ms},             {"p99_ms", f.p99_ms}};
+      if (g.backend_server_hits && g.backend_server_misses) {
+        const double lookups = *g.backend_server_hits + *g.backend_server_misses;
+        c["backend"]["server_hits"] = *g.backend_server_hits;
+        c["backend"]["server_misses"] = *g.backend_server_misses;
+        c["backend"]["server_hit_ratio"] =
+            lookups > 0 ? nlohmann::json(*g.backend_server_hits / lookups) : nlohmann::json(nullptr);
+      }
     }
     if (g.consumed > 0) {
       c["consumed"] = g.consumed;
@@ -334,14 +341,20 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
   for (const auto& g : r.groups) real = real || !g.backend_kind.empty();
   if (real) {
     out << "\nReal backends (docs/backends.md)\n";
-    Table b({"group", "backend", "commands", "errors", "p50", "p99"},
-            {false, false, true, true, true, true});
+    Table b({"group", "backend", "commands", "errors", "p50", "p99", "hit ratio", "its own"},
+            {false, false, true, true, true, true, true, true});
     for (const auto& g : r.groups) {
       if (g.backend_kind.empty()) continue;
       const auto f = run::FiguresOf(g.backend_ns);
+      std::string own = "-";
+      if (g.backend_server_hits && g.backend_server_misses &&
+          *g.backend_server_hits + *g.backend_server_misses > 0) {
+        own = Percent(*g.backend_server_hits /
+                      (*g.backend_server_hits + *g.backend_server_misses));
+      }
       b.AddRow({g.name, g.backend_kind + "://" + g.backend_address,
                 std::to_string(g.backend_commands), std::to_string(g.backend_errors),
-                Ms(f.p50_ms), Ms(f.p99_ms)});
+                Ms(f.p50_ms), Ms(f.p99_ms), g.hit_ratio ? Percent(*g.hit_ratio) : "-", own});
     }
     b.Print(out);
   }

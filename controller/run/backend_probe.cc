@@ -88,6 +88,32 @@ std::string ProbeHaproxy() {
 
 }  // namespace
 
+std::optional<KeyspaceCounts> RedisKeyspace(const std::string& address, double timeout_s) {
+  std::string why;
+  const auto hp = spec::ParseHostPort(address, &why);
+  if (!hp) return std::nullopt;
+  timeval tv{static_cast<time_t>(timeout_s), 0};
+  std::unique_ptr<redisContext, void (*)(redisContext*)> c(
+      redisConnectWithTimeout(hp->host.c_str(), hp->port, tv), redisFree);
+  if (!c || c->err) return std::nullopt;
+  redisSetTimeout(c.get(), tv);
+  auto* reply = static_cast<redisReply*>(redisCommand(c.get(), "INFO stats"));
+  if (!reply) return std::nullopt;
+  std::optional<KeyspaceCounts> out;
+  if (reply->type == REDIS_REPLY_STRING) {
+    const std::string text(reply->str, reply->len);
+    auto field = [&](const std::string& name) -> std::optional<double> {
+      const size_t at = text.find(name + ":");
+      if (at == std::string::npos) return std::nullopt;
+      return std::strtod(text.c_str() + at + name.size() + 1, nullptr);
+    };
+    const auto h = field("keyspace_hits"), m = field("keyspace_misses");
+    if (h && m) out = KeyspaceCounts{*h, *m};
+  }
+  freeReplyObject(reply);
+  return out;
+}
+
 std::vector<BackendProbe> ProbeBackends(const spec::Design& design, double timeout_s) {
   std::vector<BackendProbe> out;
   for (const auto& c : design.components) {

@@ -4,6 +4,7 @@
 // and says which group's backend, where, and why (docs/backends.md). redis: a PING (and not a
 // cluster); kafka: a metadata request; haproxy: the binary is there.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,12 @@ std::vector<BackendProbe> ProbeBackends(const spec::Design& design, double timeo
 
 // Throws std::runtime_error naming every backend that did not answer ("the run did not start").
 void RequireBackends(const std::vector<BackendProbe>& probes);
+
+// A Redis's own count of lookups (INFO stats: keyspace_hits, keyspace_misses); none when it does
+// not answer.
+struct KeyspaceCounts {
+  double hits = 0, misses = 0;
+};
+std::optional<KeyspaceCounts> RedisKeyspace(const std::string& address, double timeout_s = 3);
 
 }  // namespace archload::run

@@ -49,6 +49,8 @@ struct GroupResult {
   std::string backend_kind, backend_address;
   uint64_t backend_commands = 0, backend_errors = 0, backend_late = 0, backend_disconnects = 0;
   stats::Histogram backend_ns;
+  // Redis's own INFO keyspace_hits / misses over the run (warm-up included), when it answered.
+  std::optional<double> backend_server_hits, backend_server_misses;
 };
 
 // One edge of the design graph with what it carried: calls from one group to another, counted

@@ -57,6 +57,8 @@ TEST(BackendE2e, ARedisCachesHitRatioIsRedissOwn) {
   EXPECT_GT((*cache)["backend"]["p50_ms"].get<double>(), 0);
   EXPECT_EQ((*cache)["backend"]["errors"], 0);
   EXPECT_NE(out.out.find("Real backends"), std::string::npos) << out.out;
+  // The report puts Redis's own count beside it.
+  EXPECT_NEAR((*cache)["backend"]["server_hit_ratio"].get<double>(), hits / (hits + misses), 1e-9);
 }
 
 // Must show 4: a backend that is down refuses the run before any load, naming it.
