@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "agents/backend/kafka_backend.h"
 #include "agents/backend/redis_backend.h"
 
 #include "archload/v1/roles.h"
@@ -166,6 +167,19 @@ Backend* Fleet::BackendOf(int group) {
     g.backend = std::make_unique<RedisBackend>(
         io_, timers_, host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host,
         port, spec.key_prefix(), spec.ttl_s(), spec.timeout_ms() > 0 ? spec.timeout_ms() : 1000);
+  }
+  if (!g.backend && spec.kind() == "kafka") {
+    // A topic per broker group; each downstream (worker) group a consumer group of its own.
+    std::vector<KafkaBackend::ConsumerSpec> consumers;
+    for (int d : g.spec.downstream()) {
+      const auto& w = groups_[d].spec;
+      const int per = std::max(1, w.concurrency()) + std::max(0, w.queue_limit());
+      consumers.push_back({d, "archload." + spec.key_prefix() + std::to_string(d),
+                           std::max(1, per * std::max(1, w.count()))});
+    }
+    g.backend = std::make_unique<KafkaBackend>(
+        *this, spec.address(), "archload." + spec.key_prefix() + std::to_string(group),
+        std::move(consumers), spec.timeout_ms() > 0 ? spec.timeout_ms() : 5000);
   }
   return g.backend.get();
 }

@@ -56,6 +56,17 @@ void Instance::StartService(std::shared_ptr<Waiting> w, int64_t now) {
         static_cast<uint64_t>(std::max<int64_t>(0, now - w->arrive_ns)));
   }
   if (Backend* backend = fleet_.BackendOf(group_)) {
+    if (g.role == Role::kBroker) {
+      // The publish goes to the real broker; the instance answers once it holds the message.
+      Frame message = w->frame;
+      message.origin_ns = w->arrive_ns;  // async latency runs from the publish
+      std::string bytes;
+      message.EncodeTo(bytes);
+      backend->Publish(bytes, [this, w = std::move(w), now](const BackendReply& r) {
+        OnBackendDone(w, now, r, false);
+      });
+      return;
+    }
     if (const auto op = BackendOpFor(w->frame)) {
       const bool lookup =
           fleet_.rules().For(group_, static_cast<model::RequestClass>(w->frame.request_class))
@@ -170,6 +181,7 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
       ++g.counters.published;
     }
     Respond(*w, FrameStatus::kOk, false, w->frame);
+    if (g.backend) return;  // the real broker holds it and feeds the consumers
     Frame message = w->frame;
     message.origin_ns = w->arrive_ns;  // async latency runs from the publish
     // The trace stays: a consumer that publishes back to this broker must not loop forever.
