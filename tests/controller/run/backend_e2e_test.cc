@@ -103,4 +103,34 @@ TEST(BackendE2e, ABackendKilledMidRunIsItsGroupsErrors) {
   EXPECT_GT((*cache)["backend"]["errors"].get<uint64_t>(), 0u);
 }
 
+// Must show 2: a broker on the librdkafka mock cluster: every published message consumed exactly
+// once per consumer group.
+TEST(BackendE2e, KafkaDeliversEveryPublishOncePerConsumerGroup) {
+  Background mock({KAFKA_MOCK_BIN, "1"},
+                  (fs::temp_directory_path() / "archload-kafka-mock.log").string());
+  ASSERT_TRUE(mock.WaitForOutput(
+      [](const std::string& o) { return o.find("bootstraps: ") != std::string::npos; },
+      std::chrono::seconds(20)))
+      << mock.Output();
+  std::string boot = mock.Output().substr(mock.Output().find("bootstraps: ") + 12);
+  boot = boot.substr(0, boot.find('\n'));
+  const fs::path report = fs::temp_directory_path() / "archload-e2e-kafka.json";
+  fs::remove(report);
+  const auto out = RunCommand("timeout 120 " + std::string(ARCHLOAD_BIN) + " run " + kData +
+                              "broker_kafka.yaml --duration 8s --agents 2 --quiet --backend "
+                              "\"Events=kafka://" + boot + "\" --report " + report.string());
+  const auto r = Load(report);
+  ASSERT_TRUE(r.is_object()) << out.out;
+  const auto* events = Component(r, "Events");
+  ASSERT_NE(events, nullptr);
+  const uint64_t published = (*events)["published"].get<uint64_t>();
+  EXPECT_GT(published, 1000u) << out.out;
+  for (const char* g : {"Indexers", "Archivers"}) {
+    const auto* w = Component(r, g);
+    ASSERT_NE(w, nullptr);
+    EXPECT_EQ((*w)["consumed"].get<uint64_t>(), published) << g << "\n" << out.out;
+    EXPECT_GT((*w)["async_p99_ms"].get<double>(), 0) << g;
+  }
+}
+
 }  // namespace
