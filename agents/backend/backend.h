@@ -28,7 +28,7 @@ class Backend {
   virtual ~Backend() = default;
   virtual void Execute(Op op, uint64_t key, Done done) = 0;
   // A broker's publish (the message, encoded as a frame): done once the backend holds it.
-  virtual void Publish(const std::string& message, Done done) {
+  virtual void Publish(const std::string& /*message*/, Done done) {
     done(BackendReply{false, false, "this backend takes no publishes"});
   }
   // Fails what is pending (as errors) and lets go of the connection; calls after it fail at once.

@@ -67,6 +67,8 @@ KafkaBackend::KafkaBackend(Fleet& fleet, std::string brokers, std::string topic,
     Set(cc, "auto.offset.reset", "earliest");
     Set(cc, "enable.auto.offset.store", "false");  // stored once a worker accepted the message
     Set(cc, "fetch.wait.max.ms", "10");
+    // The topic appears with the first produce; look for it often until then (default: 5 min).
+    Set(cc, "topic.metadata.refresh.interval.ms", "500");
     Set(cc, "log_level", "3");
     c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, cc, err, sizeof err);
     if (!c->rk) {

@@ -57,7 +57,7 @@ std::string ProbeKafka(const std::string& brokers, double timeout_s) {
   rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);  // the probe's answer says it
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (!rk) return err;  // rd_kafka_new took the conf only on success
-  const rd_kafka_metadata* md = nullptr;
+  const rd_kafka_metadata_t* md = nullptr;
   const auto rc = rd_kafka_metadata(rk, 0, nullptr, &md, static_cast<int>(timeout_s * 1000));
   std::string out;
   if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
