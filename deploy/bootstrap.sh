@@ -28,6 +28,7 @@ PACKAGES=(
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   clang-14 libclang-rt-14-dev  # clang++-14 and its libFuzzer runtime: the fuzz tests (tests/fuzz)
   redis-server prometheus iproute2 openssl
+  haproxy  # a design's load balancer as a real proxy (docs/backends.md)
   chromium zlib1g-dev  # the HTML report's browser test: headless Chromium, PNG screenshots
   jq  # bench/validate and bench/confidence read the JSON reports
 )

@@ -15,11 +15,12 @@
 #include <vector>
 
 #include "agents/net/frame.h"
+#include "agents/net/frame_sink.h"
 #include "agents/net/net_health.h"
 
 namespace archload::agent {
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection : public FrameSink, public std::enable_shared_from_this<Connection> {
  public:
   using FrameHandler = std::function<void(Frame&)>;
   using CloseHandler = std::function<void()>;
@@ -36,7 +37,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
              size_t max_queued_bytes = kMaxQueuedBytes);
 
   void Start(FrameHandler on_frame, CloseHandler on_close);
-  void Send(const Frame& frame);
+  void Send(const Frame& frame) override;
   void Close();
   bool open() const { return open_; }
   bool trusted() const { return state_ == State::kOpen; }

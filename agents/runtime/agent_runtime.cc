@@ -1,6 +1,8 @@
 #include "agents/runtime/agent_runtime.h"
 
+#include "common/http/proxy_names.h"
 #include "common/model/seed.h"
+#include "common/spec/backend_address.h"
 #include "common/sys/cpu.h"
 
 namespace archload::agent {
@@ -34,8 +36,41 @@ void AgentRuntime::Loop() {
 
 AgentRuntime::~AgentRuntime() { Shutdown(); }
 
+void AgentRuntime::OpenHttpIngress(const std::string& secret) {
+  http_ = std::make_unique<HttpIngress>(
+      io_, http::IngressToken(secret), fleet_->health(),
+      [this](const std::shared_ptr<FrameSink>& caller, Frame& frame) {
+        Instance* target = listener_->RouteOf(frame.target_group, frame.target_instance);
+        if (!target) return false;
+        target->OnRequest(caller, frame);
+        return true;
+      });
+  http_port_ = http_->Listen(host_);
+}
+
+void AgentRuntime::CheckBackendAddresses(const v1::Assignment& assignment) const {
+  // A real backend is a load target like any peer: only where the agent may send load.
+  for (const auto& g : assignment.groups()) {
+    const auto& b = g.backend();
+    if (b.kind() != "redis" && b.kind() != "kafka") continue;
+    const std::string& list = b.address();
+    for (size_t at = 0; at <= list.size();) {
+      const size_t comma = std::min(list.find(',', at), list.size());
+      std::string why;
+      const auto hp = spec::ParseHostPort(list.substr(at, comma - at), &why);
+      if (!hp || !allowed_peers_.AllowsHost(hp->host)) {
+        throw std::invalid_argument("the " + b.kind() + " backend of '" + g.name() + "' (" +
+                                    b.address() + ") is outside the allowed peers (" +
+                                    allowed_peers_.Describe() + "); refusing to send load there");
+      }
+      at = comma + 1;
+    }
+  }
+}
+
 v1::Ready AgentRuntime::Configure(const v1::Assignment& assignment) {
   return OnIo([&]() -> v1::Ready {
+    CheckBackendAddresses(assignment);
     assignment_ = assignment;
     fleet_->Configure(assignment);
     fleet_->timers().SetEarlyWake(static_cast<int64_t>(std::max(0, assignment.timer_spin_us())) *
@@ -63,12 +98,17 @@ v1::Ready AgentRuntime::Configure(const v1::Assignment& assignment) {
         }
         auto inst = std::make_unique<Instance>(*fleet_, hosted.group(), static_cast<int>(index));
         listener_->Route(inst.get());
+        if (g.spec.http_ingress() && !http_) OpenHttpIngress(assignment.data_secret());
         instances_.push_back(std::move(inst));
       }
     }
     if (listener_) {
       ready.mutable_listener()->set_host(host_);
       ready.mutable_listener()->set_port(port_);
+    }
+    if (http_) {
+      ready.mutable_http()->set_host(host_);
+      ready.mutable_http()->set_port(http_port_);
     }
     ready.set_instances(static_cast<int>(instances_.size()));
     return ready;
@@ -136,6 +176,19 @@ void AgentRuntime::Start(const v1::Start& start) {
 void AgentRuntime::StartAt(const v1::Start& start, int64_t start_ns) {
   OnIo([&] {
     fleet_->peers().SetTable(TableOf(start));
+    for (const auto& p : start.http_proxies()) {
+      const auto& a = p.address();
+      if (p.group() < 0 || p.group() >= static_cast<int>(fleet_->group_count()) ||
+          a.port() <= 0 || a.port() > 65535) {
+        throw std::invalid_argument("the start message names a bad HTTP proxy");
+      }
+      if (!allowed_peers_.AllowsHost(a.host())) {
+        throw std::invalid_argument("the start message names HTTP proxy " + a.host() +
+                                    ", outside the allowed peers (" + allowed_peers_.Describe() +
+                                    "); refusing to send load there");
+      }
+      fleet_->SetHttpProxy(p.group(), a.host(), a.port());
+    }
     if (start.prefer_local()) fleet_->PreferLocal(start);
     cpu_at_start_ns_ = ProcessCpuNs();
     io_cpu_at_start_ns_ = ThreadCpuNs();
@@ -280,6 +333,7 @@ void AgentRuntime::Shutdown() {
     for (auto& g : generators_) g->Stop();
     fleet_->CloseBackends();  // their failures reach instances that still exist
     if (listener_) listener_->Close();
+    if (http_) http_->Close();
     fleet_->peers().Shutdown();
     work_.reset();
     io_.stop();

@@ -16,6 +16,7 @@
 #include "agents/runtime/fleet.h"
 #include "agents/runtime/hop_prober.h"
 #include "agents/runtime/instance.h"
+#include "agents/net/http_ingress.h"
 #include "agents/runtime/listener.h"
 #include "agents/runtime/load_generator.h"
 #include "archload/v1/control.pb.h"
@@ -80,6 +81,10 @@ class AgentRuntime {
   void Loop();
 
   void AddGenerator(int group, int index);
+  // Instances behind a real HTTP proxy also take HTTP/1.1 (agents/net/http_ingress.h).
+  void OpenHttpIngress(const std::string& secret);
+  // Throws when a real backend's address is outside the allowed peers.
+  void CheckBackendAddresses(const v1::Assignment& assignment) const;
   View MakeView() const;
   PeerTable TableOf(const v1::Start& start) const;
 
@@ -100,6 +105,8 @@ class AgentRuntime {
   v1::Assignment assignment_;
   std::unique_ptr<Listener> listener_;
   int port_ = 0;
+  std::unique_ptr<HttpIngress> http_;  // instances behind a real HTTP proxy take HTTP here
+  int http_port_ = 0;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<std::unique_ptr<LoadGenerator>> generators_;
   std::unique_ptr<HopProber> prober_;  // from Start: the harness's own round trip per hop

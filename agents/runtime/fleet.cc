@@ -184,6 +184,13 @@ Backend* Fleet::BackendOf(int group) {
   return g.backend.get();
 }
 
+void Fleet::SetHttpProxy(int group, const std::string& host, int port) {
+  auto& g = groups_[group];
+  auto proxy = std::make_unique<HttpProxyBackend>(*this, group, host, port);
+  g.proxy = proxy.get();
+  g.backend = std::move(proxy);
+}
+
 void Fleet::CloseBackends() {
   for (auto& g : groups_) {
     if (g.backend) g.backend->Close();

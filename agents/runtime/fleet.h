@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "agents/backend/backend.h"
+#include "agents/backend/http_proxy_backend.h"
 #include "agents/core/timer_queue.h"
 #include "agents/net/net_health.h"
 #include "agents/net/peer_pool.h"
@@ -83,6 +84,7 @@ struct ClientCounters {
 struct GroupRuntime {
   v1::GroupSpec spec;
   std::unique_ptr<Backend> backend;  // a real component instead of the emulation (null: none)
+  HttpProxyBackend* proxy = nullptr;  // the backend, when it is a real HTTP proxy: call it there
   stats::Histogram backend_ns;       // its commands' round trips (counted visits)
   spec::Role role = spec::Role::kService;
   model::ServiceTimeSampler read;
@@ -139,6 +141,8 @@ class Fleet {
   // The group's real backend, connected on first use (the instances of an agent share it); null
   // when the group is emulated. Close them all before the instances go.
   Backend* BackendOf(int group);
+  // The group is a real HTTP proxy at host:port (the controller started it): calls go there.
+  void SetHttpProxy(int group, const std::string& host, int port);
   void CloseBackends();
 
  private:

@@ -27,10 +27,10 @@ Instance::Instance(Fleet& fleet, int group, int index)
   }
 }
 
-void Instance::OnRequest(const std::shared_ptr<Connection>& conn, const Frame& frame) {
+void Instance::OnRequest(const std::shared_ptr<FrameSink>& caller, const Frame& frame) {
   if (frame.kind != FrameKind::kRequest) return;
   auto& g = fleet_.group(group_);
-  auto w = std::make_shared<Waiting>(Waiting{conn, frame, Fleet::NowNs()});
+  auto w = std::make_shared<Waiting>(Waiting{caller, frame, Fleet::NowNs()});
   // Warm-up traffic is served like any other but not counted (Fleet::SetWindow).
   w->counted = fleet_.Counted(w->arrive_ns);
   if (w->counted) Count([](VisitCounters& c) { ++c.received; });
@@ -238,15 +238,15 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
 
 void Instance::Respond(const Waiting& w, FrameStatus status, bool hit, const Frame& trace) {
   if (w.frame.flags & kFlagOneWay) return;
-  auto conn = w.conn.lock();
-  if (!conn) return;
+  auto caller = w.caller.lock();
+  if (!caller) return;
   Frame r = trace;
   r.kind = FrameKind::kResponse;
   r.status = status;
   r.hit = hit;
   r.request_id = w.frame.request_id;
   r.origin_ns = w.frame.origin_ns;
-  conn->Send(r);
+  caller->Send(r);
 }
 
 void Instance::Publish(const Frame& message) {

@@ -25,8 +25,8 @@ class Instance {
   int group() const { return group_; }
   int index() const { return index_; }
 
-  // A request for this instance arrived on `conn`; the response goes back on it.
-  void OnRequest(const std::shared_ptr<Connection>& conn, const Frame& frame);
+  // A request for this instance arrived from `caller`; the response goes back to it.
+  void OnRequest(const std::shared_ptr<FrameSink>& caller, const Frame& frame);
 
   // Brokers: each downstream consumer group's backlog and flow control.
   struct ConsumerGroup {
@@ -45,7 +45,7 @@ class Instance {
 
  private:
   struct Waiting {
-    std::weak_ptr<Connection> conn;
+    std::weak_ptr<FrameSink> caller;
     Frame frame;
     int64_t arrive_ns;
     int64_t service_end_ns = 0;  // when the emulated service time is due to end

@@ -35,6 +35,11 @@ class Listener {
   int Listen(const std::string& host);
   // Frames for (instance->group(), instance->index()) go to `instance`, which must outlive this.
   void Route(Instance* instance);
+  // The instance hosted here as (group, index), or null.
+  Instance* RouteOf(int group, uint32_t index) const {
+    if (group < 0 || static_cast<size_t>(group) >= routes_.size()) return nullptr;
+    return index < routes_[group].size() ? routes_[group][index] : nullptr;
+  }
   void Close();
   // Connections accepted and still open (for the metrics).
   size_t Connections() const;

@@ -51,6 +51,13 @@ void Task::Issue(const model::Call& call, bool async, std::function<void(const F
   }
   out.status = FrameStatus::kOk;
   out.hit = false;
+  if (auto* proxy = fleet_.group(call.target).proxy) {
+    // A real HTTP proxy: it chooses the instance behind it.
+    out.target_group = static_cast<uint16_t>(call.target);
+    out.target_instance = 0;
+    proxy->Call(out, std::move(on_reply));
+    return;
+  }
   const int instance =
       fleet_.ChooseInstance(call.target, fleet_.group(group_).spec.balance(), out.key);
   fleet_.peers().Send(call.target, instance, out, std::move(on_reply));

@@ -328,7 +328,8 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
     const auto f = run::FiguresOf(g.sojourn_ns);
     c.AddRow(
         {g.name, g.type, std::to_string(g.count), client ? "-" : HumanRate(g.rps),
-         client ? "-" : Percent(g.utilization),
+         // A real proxy has no emulated slots to be busy: its figures are its hop's latency.
+         client || g.backend_kind == "haproxy" ? "-" : Percent(g.utilization),
          client || i >= prediction.groups.size() ? "-" : Percent(prediction.groups[i].utilization),
          client ? "-" : Ms(f.p50_ms), client ? "-" : Ms(f.p99_ms), std::to_string(g.rejected),
          g.hit_ratio ? Percent(*g.hit_ratio) : "-",

@@ -164,6 +164,11 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
     auto& row = rs.agent_of.emplace_back(static_cast<size_t>(g.count()));
     for (auto& a : row) a = static_cast<uint32_t>(next++ % rs.agents);
   }
+  // The group behind a real HTTP proxy takes HTTP/1.1 from it (docs/backends.md).
+  for (const auto& g : rs.groups) {
+    if (g.backend().kind() != "haproxy") continue;
+    for (int d : g.downstream()) rs.groups[d].set_http_ingress(true);
+  }
   return rs;
 }
 

@@ -12,6 +12,7 @@
 #include "agents/net/address_policy.h"
 #include "common/sys/cpu.h"
 #include "controller/run/fleet_session.h"
+#include "controller/run/http_proxies.h"
 #include "controller/run/placement.h"
 #include "controller/run/progress.h"
 #include "controller/run/series_recorder.h"
@@ -172,6 +173,8 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
          fleet.Missing([](const AgentState& s) { return s.ready && s.connected; }));
   }
   CheckListeners(fleet, server.Snapshot());
+  // Real HTTP proxies start once the instances behind them take HTTP (docs/backends.md).
+  RealProxies proxies(spec, server.Snapshot());
   if (o.observer) {
     // Before the start instant is chosen: holding the load (until Prometheus has scraped every
     // target once) must not eat the lead every agent needs to receive Start.
@@ -189,6 +192,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
     start.add_agent_hosts(a.hostname);
   }
   FillPlacement(spec, &start);
+  proxies.FillStart(&start);
   start.set_prefer_local(o.prefer_local);
   const int64_t start_at = ControlServer::NowNs() + lead_ns;
   start.set_start_at_ns(start_at);
@@ -196,6 +200,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   CheckSize(start, "the start message");
   const double startup_s = Seconds(Clock::now() - launched);
   progress << FleetLine(fleet.address(), ready, fleet.local()) << "\n";
+  for (const auto& line : proxies.Describe()) progress << "real proxy: " << line << "\n";
   for (int i = 0; i < agents; ++i) {
     v1::ControllerMessage m;
     *m.mutable_start() = start;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -131,6 +132,64 @@ TEST(BackendE2e, KafkaDeliversEveryPublishOncePerConsumerGroup) {
     EXPECT_EQ((*w)["consumed"].get<uint64_t>(), published) << g << "\n" << out.out;
     EXPECT_GT((*w)["async_p99_ms"].get<double>(), 0) << g;
   }
+}
+
+// Must show 3: tutorial-simple-blog with its Load Balancer as a real haproxy passes at 1,000
+// req/s, and the haproxy hop's latency is in the report. haproxy is gone when the run ends.
+TEST(BackendE2e, TheBlogPassesBehindARealHaproxy) {
+  const fs::path report = fs::temp_directory_path() / "archload-e2e-haproxy.json";
+  fs::remove(report);
+  const auto out = RunCommand("timeout 120 " + std::string(ARCHLOAD_BIN) +
+                              " run tutorial-simple-blog --duration 10s --agents 2 --quiet "
+                              "--backend \"Load Balancer=haproxy\" --report " + report.string());
+  EXPECT_EQ(out.code, 0) << out.out;
+  EXPECT_NE(out.out.find("real proxy: Load Balancer: haproxy on 127.0.0.1:"), std::string::npos)
+      << out.out;
+  const auto r = Load(report);
+  ASSERT_TRUE(r.is_object()) << out.out;
+  const auto* lb = Component(r, "Load Balancer");
+  const auto* app = Component(r, "App Servers");
+  ASSERT_NE(lb, nullptr);
+  ASSERT_NE(app, nullptr);
+  ASSERT_TRUE((*lb)["backend"].is_object()) << out.out;
+  EXPECT_EQ((*lb)["backend"]["kind"], "haproxy");
+  EXPECT_EQ((*lb)["backend"]["address"].get<std::string>().rfind("127.0.0.1:", 0), 0u);
+  const auto commands = (*lb)["backend"]["commands"].get<uint64_t>();
+  EXPECT_GT(commands, 8000u) << out.out;
+  EXPECT_EQ((*lb)["backend"]["errors"], 0);
+  // The hop: the proxy's own time, well under the app's.
+  const double hop_p50 = (*lb)["backend"]["p50_ms"].get<double>();
+  EXPECT_GT(hop_p50, 0);
+  EXPECT_LT(hop_p50, 5.0) << out.out;
+  // Every request the proxy passed reached an app instance (counted ones, within the window).
+  EXPECT_NEAR((*app)["rps"].get<double>(), (*lb)["rps"].get<double>(),
+              0.02 * (*lb)["rps"].get<double>());
+  EXPECT_NE(RunCommand("pgrep -f '[a]rchload-haproxy-'").code, 0) << "haproxy outlived its run";
+}
+
+// ... and a haproxy killed mid-run: its group's errors, and the run still ends with a report.
+TEST(BackendE2e, AHaproxyKilledMidRunIsItsGroupsErrors) {
+  const fs::path report = fs::temp_directory_path() / "archload-e2e-haproxy-killed.json";
+  fs::remove(report);
+  Background run({ARCHLOAD_BIN, "run", "tutorial-simple-blog", "--duration", "8s", "--agents", "2",
+                  "--quiet", "--backend", "Load Balancer=haproxy", "--report", report.string()},
+                 (fs::temp_directory_path() / "archload-e2e-haproxy-killed.log").string());
+  ASSERT_TRUE(run.WaitForOutput(
+      [](const std::string& o) { return o.find("real proxy:") != std::string::npos; },
+      std::chrono::seconds(30)))
+      << run.Output();
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // load is running: kill haproxy in it
+  EXPECT_EQ(RunCommand("pkill -KILL -f '[a]rchload-haproxy-'").code, 0);
+  const int code = run.Wait(std::chrono::seconds(60));
+  EXPECT_TRUE(code == 1 || code == 3) << run.Output();  // a verdict, not an error or a crash
+  const auto r = Load(report);
+  ASSERT_TRUE(r.is_object()) << run.Output();
+  EXPECT_TRUE(r["complete"].get<bool>());
+  EXPECT_TRUE(r["harness"]["faults"].empty()) << r["harness"]["faults"];
+  const auto* lb = Component(r, "Load Balancer");
+  ASSERT_NE(lb, nullptr);
+  EXPECT_GT((*lb)["failed"].get<uint64_t>(), 0u);
+  EXPECT_GT((*lb)["backend"]["errors"].get<uint64_t>(), 0u);
 }
 
 }  // namespace
