@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace archload::agent {
 
@@ -18,6 +19,15 @@ struct BackendReply {
 
 struct BackendCounters {
   uint64_t commands = 0, errors = 0, late = 0, disconnects = 0;
+};
+
+// A real broker's consumer group as seen from this agent (its share of the partitions).
+struct BackendConsumer {
+  int group = 0;             // the worker group that consumes
+  uint64_t consumed = 0;     // delivered and accepted
+  uint64_t redelivered = 0;  // refused by a full worker queue and sent again
+  int64_t lag = 0;           // messages in its partitions not yet accepted by a worker (now)
+  int64_t peak_lag = 0;      // the most lag seen when asked (agents ask every second)
 };
 
 class Backend {
@@ -35,6 +45,8 @@ class Backend {
   virtual void Close() = 0;
   virtual size_t Pending() const = 0;
   virtual BackendCounters Counters() const = 0;
+  // A broker's consumer groups (none for other kinds).
+  virtual std::vector<BackendConsumer> Consumers() { return {}; }
 };
 
 }  // namespace archload::agent

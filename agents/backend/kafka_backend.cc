@@ -4,6 +4,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "agents/runtime/fleet.h"
 
 namespace archload::agent {
@@ -19,7 +21,7 @@ struct KafkaBackend::Consumer {
   std::unique_ptr<asio::posix::stream_descriptor> events;
   std::deque<rd_kafka_message_t*> held;  // polled, waiting for credit
   int inflight = 0;
-  KafkaConsumerFigures figures;
+  BackendConsumer figures;
 };
 
 namespace {
@@ -93,8 +95,7 @@ KafkaBackend::KafkaBackend(Fleet& fleet, std::string brokers, std::string topic,
 
 KafkaBackend::~KafkaBackend() { Close(); }
 
-void KafkaBackend::WaitEvents(asio::posix::stream_descriptor& events,
-                              std::function<void()> serve) {
+void KafkaBackend::WaitEvents(asio::posix::stream_descriptor& events, std::function<void()> serve) {
   events.async_wait(asio::posix::stream_descriptor::wait_read,
                     [this, &events, serve](const asio::error_code& ec) {
                       if (ec || closed_) return;
@@ -207,9 +208,31 @@ void KafkaBackend::Deliver(Consumer& c) {
   }
 }
 
-std::vector<KafkaConsumerFigures> KafkaBackend::Consumers() const {
-  std::vector<KafkaConsumerFigures> out;
-  for (const auto& c : consumers_) out.push_back(c->figures);
+std::vector<BackendConsumer> KafkaBackend::Consumers() {
+  std::vector<BackendConsumer> out;
+  for (auto& c : consumers_) {
+    int64_t lag = static_cast<int64_t>(c->held.size()) + c->inflight;
+    rd_kafka_topic_partition_list_t* parts = nullptr;
+    if (!closed_ && c->rk && rd_kafka_assignment(c->rk, &parts) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        parts) {
+      rd_kafka_position(c->rk, parts);  // the next offset to fetch, per partition
+      for (int i = 0; i < parts->cnt; ++i) {
+        const auto& p = parts->elems[i];
+        int64_t low = 0, high = 0;
+        if (rd_kafka_get_watermark_offsets(c->rk, p.topic, p.partition, &low, &high) !=
+                RD_KAFKA_RESP_ERR_NO_ERROR ||
+            high < 0) {
+          continue;
+        }
+        const int64_t at = p.offset >= 0 ? p.offset : low;  // nothing fetched yet: from the start
+        lag += std::max<int64_t>(0, high - at);
+      }
+    }
+    if (parts) rd_kafka_topic_partition_list_destroy(parts);
+    c->figures.lag = lag;
+    c->figures.peak_lag = std::max(c->figures.peak_lag, lag);
+    out.push_back(c->figures);
+  }
   return out;
 }
 
@@ -233,6 +256,9 @@ void KafkaBackend::Close() {
   }
   if (producer_) {
     rd_kafka_flush(producer_, static_cast<int>(timeout_ms_));
+    // What is still unacknowledged fails now (ERR__PURGE_*), through the delivery reports:
+    // every publisher hears once.
+    rd_kafka_purge(producer_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
     rd_kafka_poll(producer_, 0);  // the last delivery reports, to their publishers
     if (producer_queue_) {
       rd_kafka_queue_io_event_enable(producer_queue_, -1, nullptr, 0);

@@ -25,13 +25,6 @@ namespace archload::agent {
 
 class Fleet;
 
-struct KafkaConsumerFigures {
-  int group = 0;               // the worker group
-  uint64_t consumed = 0;       // delivered and accepted
-  uint64_t redelivered = 0;    // refused by a full worker queue and sent again
-  int64_t lag = 0;             // messages in its partitions not yet consumed (last seen)
-};
-
 class KafkaBackend : public Backend {
  public:
   // `topic`: the broker group's; `consumer_groups`: (worker group index, Kafka group id, credit).
@@ -51,7 +44,9 @@ class KafkaBackend : public Backend {
   void Close() override;
   size_t Pending() const override { return pending_; }
   BackendCounters Counters() const override { return counters_; }
-  std::vector<KafkaConsumerFigures> Consumers() const;
+  // Lag from the partitions this agent's consumer holds: the high watermark (as of the last
+  // fetch) less its position, plus what it fetched and no worker has accepted yet.
+  std::vector<BackendConsumer> Consumers() override;
 
  private:
   struct Consumer;

@@ -70,8 +70,8 @@ class HttpClient::Link : public std::enable_shared_from_this<Link> {
                             [this, self](const asio::error_code& ec, size_t n) {
                               if (!owner_) return;
                               if (ec) {
-                                Done(Take(),
-                                     "the proxy closed the connection: " + ec.message(), false);
+                                Done(Take(), "the proxy closed the connection: " + ec.message(),
+                                     false);
                                 return;
                               }
                               got_bytes_ = true;
@@ -91,18 +91,18 @@ class HttpClient::Link : public std::enable_shared_from_this<Link> {
       return;
     }
     if (r == HttpParse::kBad || head.chunked || (!head.has_length && head.status == 200)) {
-      Done(Take(), "the proxy's answer is not HTTP this side speaks: " +
-                                    (why.empty() ? std::string("no Content-Length") : why),
+      Done(Take(),
+           "the proxy's answer is not HTTP this side speaks: " +
+               (why.empty() ? std::string("no Content-Length") : why),
            false, /*broken=*/true);
       return;
     }
     if (head.status != 200) {
       // The proxy's own error (503 no server, 504 timeout, ...): the design's failure. Its body
       // is not needed; the connection is not reused unless the length says where it ends.
-      const bool reusable = head.has_length && !head.close &&
-                            data.size() >= head_len + head.content_length;
-      Done(Take(), "the proxy answered " + std::to_string(head.status), false,
-           !reusable);
+      const bool reusable =
+          head.has_length && !head.close && data.size() >= head_len + head.content_length;
+      Done(Take(), "the proxy answered " + std::to_string(head.status), false, !reusable);
       return;
     }
     if (head.content_length > Frame::kMaxSize) {

@@ -41,7 +41,8 @@ HttpParse ParseHttpHead(std::string_view data, bool response, HttpHead* out, siz
                         std::string* why) {
   const size_t end = data.find("\r\n\r\n");
   if (end == std::string_view::npos) {
-    return data.size() >= kMaxHttpHead ? Bad(why, "a head longer than 8 KiB") : HttpParse::kNeedMore;
+    return data.size() >= kMaxHttpHead ? Bad(why, "a head longer than 8 KiB")
+                                       : HttpParse::kNeedMore;
   }
   if (end + 4 > kMaxHttpHead) return Bad(why, "a head longer than 8 KiB");
   *out = HttpHead{};
@@ -52,8 +53,8 @@ HttpParse ParseHttpHead(std::string_view data, bool response, HttpHead* out, siz
   if (response) {
     // "HTTP/1.1 200 OK"
     if (first.size() < 12 || first.substr(0, 7) != "HTTP/1." || first[8] != ' ' ||
-        (first.size() > 12 && first[12] != ' ') ||
-        !Number(first.substr(9, 3), &out->status) || out->status < 100 || out->status > 599) {
+        (first.size() > 12 && first[12] != ' ') || !Number(first.substr(9, 3), &out->status) ||
+        out->status < 100 || out->status > 599) {
       return Bad(why, "not an HTTP/1.x status line");
     }
   } else {
@@ -102,10 +103,12 @@ std::string HttpRequestHead(size_t body_len) {
 
 std::string HttpResponseHead(int status, size_t body_len, int64_t sojourn_ns) {
   std::string reason = status == 200 ? "OK" : status == 403 ? "Forbidden" : "Bad Request";
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason +
-                    "\r\nContent-Type: application/octet-stream\r\nContent-Length: " +
-                    std::to_string(body_len) + "\r\n";
-  if (sojourn_ns >= 0) out += std::string(http::kSojournHeader) + ": " + std::to_string(sojourn_ns) + "\r\n";
+  std::string out =
+      "HTTP/1.1 " + std::to_string(status) + " " + reason +
+      "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + std::to_string(body_len) +
+      "\r\n";
+  if (sojourn_ns >= 0)
+    out += std::string(http::kSojournHeader) + ": " + std::to_string(sojourn_ns) + "\r\n";
   return out + "\r\n";
 }
 

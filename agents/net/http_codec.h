@@ -15,10 +15,10 @@ struct HttpHead {
   int status = 0;  // responses: the status code
   uint64_t content_length = 0;
   bool has_length = false;
-  bool close = false;     // "Connection: close"
-  bool chunked = false;   // Transfer-Encoding other than identity: not spoken here
-  std::string instance;   // X-Archload-Instance: the server the proxy chose ("s<group>_<index>")
-  std::string token;      // X-Archload-Token: proves the proxy is the run's
+  bool close = false;       // "Connection: close"
+  bool chunked = false;     // Transfer-Encoding other than identity: not spoken here
+  std::string instance;     // X-Archload-Instance: the server the proxy chose ("s<group>_<index>")
+  std::string token;        // X-Archload-Token: proves the proxy is the run's
   int64_t sojourn_ns = -1;  // X-Archload-Sojourn-Ns: how long the instance held the request
 };
 

@@ -25,7 +25,8 @@ class HttpIngress::Exchange : public FrameSink, public std::enable_shared_from_t
     asio::error_code ec;
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
     const auto remote = socket_.remote_endpoint(ec);
-    peer_ = ec ? "an unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    peer_ =
+        ec ? "an unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
   }
 
   void Start() { ReadMore(); }
@@ -42,7 +43,9 @@ class HttpIngress::Exchange : public FrameSink, public std::enable_shared_from_t
       if (slot.id != frame.request_id || slot.answered) continue;
       std::string body;
       frame.EncodeTo(body);
-      slot.bytes = HttpResponseHead(200, body.size(), static_cast<int64_t>(NsBetween(slot.arrive_ns, NowNs()))) + body;
+      slot.bytes = HttpResponseHead(200, body.size(),
+                                    static_cast<int64_t>(NsBetween(slot.arrive_ns, NowNs()))) +
+                   body;
       slot.answered = true;
       break;
     }
@@ -207,7 +210,8 @@ void HttpIngress::Accept() {
     if (closed_) return;
     if (ec) {
       if (ec == asio::error::operation_aborted) return;
-      health_.Note(health_.counters().accept_errors, "accept", "HTTP accept failed: " + ec.message());
+      health_.Note(health_.counters().accept_errors, "accept",
+                   "HTTP accept failed: " + ec.message());
       // Descriptors exhausted and the like: try again shortly rather than stop serving the proxy.
       retry_.expires_after(std::chrono::milliseconds(50));
       retry_.async_wait([this](const asio::error_code& e) {

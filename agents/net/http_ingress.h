@@ -27,7 +27,11 @@ class HttpIngress {
 
   // `token`: http::IngressToken(the run's secret). `health` must outlive this.
   HttpIngress(asio::io_context& io, std::string token, NetHealth& health, Deliver deliver)
-      : acceptor_(io), retry_(io), token_(std::move(token)), health_(health), deliver_(std::move(deliver)) {}
+      : acceptor_(io),
+        retry_(io),
+        token_(std::move(token)),
+        health_(health),
+        deliver_(std::move(deliver)) {}
   ~HttpIngress() { Close(); }
 
   // Binds host:0 and starts accepting; returns the port. Throws std::system_error when it cannot.

@@ -106,6 +106,11 @@ v1::Ready AgentRuntime::Configure(const v1::Assignment& assignment) {
       ready.mutable_listener()->set_host(host_);
       ready.mutable_listener()->set_port(port_);
     }
+    // Real backends connect now, not on the first request: a Kafka consumer group takes seconds
+    // to join, and the first lookups should not wait for Redis's handshake.
+    for (const auto& hosted : assignment.hosted()) {
+      if (!hosted.instances().empty()) fleet_->BackendOf(hosted.group());
+    }
     if (http_) {
       ready.mutable_http()->set_host(host_);
       ready.mutable_http()->set_port(http_port_);
@@ -178,8 +183,8 @@ void AgentRuntime::StartAt(const v1::Start& start, int64_t start_ns) {
     fleet_->peers().SetTable(TableOf(start));
     for (const auto& p : start.http_proxies()) {
       const auto& a = p.address();
-      if (p.group() < 0 || p.group() >= static_cast<int>(fleet_->group_count()) ||
-          a.port() <= 0 || a.port() > 65535) {
+      if (p.group() < 0 || p.group() >= static_cast<int>(fleet_->group_count()) || a.port() <= 0 ||
+          a.port() > 65535) {
         throw std::invalid_argument("the start message names a bad HTTP proxy");
       }
       if (!allowed_peers_.AllowsHost(a.host())) {
@@ -264,6 +269,14 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
         bs->set_late(bc.late);
         bs->set_disconnects(bc.disconnects);
         bs->set_latency_ns(fleet_->group(static_cast<int>(i)).backend_ns.Serialize());
+        for (const auto& c : b->Consumers()) {
+          auto* bc = bs->add_consumers();
+          bc->set_group(c.group);
+          bc->set_consumed(c.consumed);
+          bc->set_redelivered(c.redelivered);
+          bc->set_lag(c.lag);
+          bc->set_peak_lag(c.peak_lag);
+        }
       }
       for (size_t t = 0; t < c.calls_to.size(); ++t) {
         if (c.calls_to[t] == 0) continue;

@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "agents/net/address_policy.h"
+#include "agents/net/http_ingress.h"
 #include "agents/runtime/fleet.h"
 #include "agents/runtime/hop_prober.h"
 #include "agents/runtime/instance.h"
-#include "agents/net/http_ingress.h"
 #include "agents/runtime/listener.h"
 #include "agents/runtime/load_generator.h"
 #include "archload/v1/control.pb.h"

@@ -1,10 +1,10 @@
 #include "agents/runtime/fleet.h"
 
+#include <cctype>
 #include <cstdlib>
 
 #include "agents/backend/kafka_backend.h"
 #include "agents/backend/redis_backend.h"
-
 #include "archload/v1/roles.h"
 #include "common/model/seed.h"
 #include "common/stats/bucket_layout.h"
@@ -163,23 +163,29 @@ Backend* Fleet::BackendOf(int group) {
   if (!g.backend && spec.kind() == "redis") {
     const auto colon = spec.address().rfind(':');
     const std::string host = spec.address().substr(0, colon);
-    const int port = colon == std::string::npos ? 6379 : std::atoi(spec.address().c_str() + colon + 1);
+    const int port =
+        colon == std::string::npos ? 6379 : std::atoi(spec.address().c_str() + colon + 1);
     g.backend = std::make_unique<RedisBackend>(
-        io_, timers_, host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host,
-        port, spec.key_prefix(), spec.ttl_s(), spec.timeout_ms() > 0 ? spec.timeout_ms() : 1000);
+        io_, timers_,
+        host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host, port,
+        spec.key_prefix(), spec.ttl_s(), spec.timeout_ms() > 0 ? spec.timeout_ms() : 1000);
   }
   if (!g.backend && spec.kind() == "kafka") {
     // A topic per broker group; each downstream (worker) group a consumer group of its own.
+    // Kafka names take [A-Za-z0-9._-]: "archload.al.<run>.<group>" from "al:<run>:<group>:".
+    std::string topic = "archload.";
+    for (char ch : spec.key_prefix())
+      topic += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '.';
+    while (!topic.empty() && topic.back() == '.') topic.pop_back();
     std::vector<KafkaBackend::ConsumerSpec> consumers;
     for (int d : g.spec.downstream()) {
       const auto& w = groups_[d].spec;
       const int per = std::max(1, w.concurrency()) + std::max(0, w.queue_limit());
-      consumers.push_back({d, "archload." + spec.key_prefix() + std::to_string(d),
+      consumers.push_back({d, topic + ".consumers." + std::to_string(d),
                            std::max(1, per * std::max(1, w.count()))});
     }
-    g.backend = std::make_unique<KafkaBackend>(
-        *this, spec.address(), "archload." + spec.key_prefix() + std::to_string(group),
-        std::move(consumers), spec.timeout_ms() > 0 ? spec.timeout_ms() : 5000);
+    g.backend = std::make_unique<KafkaBackend>(*this, spec.address(), topic, std::move(consumers),
+                                               spec.timeout_ms() > 0 ? spec.timeout_ms() : 5000);
   }
   return g.backend.get();
 }

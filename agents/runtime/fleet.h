@@ -83,9 +83,9 @@ struct ClientCounters {
 
 struct GroupRuntime {
   v1::GroupSpec spec;
-  std::unique_ptr<Backend> backend;  // a real component instead of the emulation (null: none)
+  std::unique_ptr<Backend> backend;   // a real component instead of the emulation (null: none)
   HttpProxyBackend* proxy = nullptr;  // the backend, when it is a real HTTP proxy: call it there
-  stats::Histogram backend_ns;       // its commands' round trips (counted visits)
+  stats::Histogram backend_ns;        // its commands' round trips (counted visits)
   spec::Role role = spec::Role::kService;
   model::ServiceTimeSampler read;
   model::ServiceTimeSampler write;

@@ -68,14 +68,13 @@ void Instance::StartService(std::shared_ptr<Waiting> w, int64_t now) {
       return;
     }
     if (const auto op = BackendOpFor(w->frame)) {
-      const bool lookup =
-          fleet_.rules().For(group_, static_cast<model::RequestClass>(w->frame.request_class))
-              .self_lookup;
+      const bool lookup = fleet_.rules()
+                              .For(group_, static_cast<model::RequestClass>(w->frame.request_class))
+                              .self_lookup;
       const uint64_t key = w->frame.key;  // before the callback takes w
-      backend->Execute(*op, key,
-                       [this, w = std::move(w), now, lookup](const BackendReply& r) {
-                         OnBackendDone(w, now, r, lookup);
-                       });
+      backend->Execute(*op, key, [this, w = std::move(w), now, lookup](const BackendReply& r) {
+        OnBackendDone(w, now, r, lookup);
+      });
       return;
     }
   }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/security/secret.h"
+#include "common/spec/backend_address.h"
 #include "common/spec/spec_yaml.h"
 #include "controller/catalog/catalog.h"
 #include "controller/cli/commands.h"
@@ -18,7 +19,6 @@
 #include "controller/report/html/report_page.h"
 #include "controller/report/report_file.h"
 #include "controller/report/run_report.h"
-#include "common/spec/backend_address.h"
 #include "controller/run/backend_probe.h"
 #include "controller/run/confidence.h"
 #include "controller/run/harness_costs.h"

@@ -1,6 +1,7 @@
 #include "controller/report/run_report.h"
 
 #include <cmath>
+#include <iomanip>
 
 #include "common/spec/spec_yaml.h"
 #include "controller/planner/scale.h"
@@ -140,16 +141,34 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
     }
     if (!g.backend_kind.empty()) {
       const auto f = run::FiguresOf(g.backend_ns);
-      c["backend"] = {{"kind", g.backend_kind},       {"address", g.backend_address},
-                      {"commands", g.backend_commands}, {"errors", g.backend_errors},
-                      {"late", g.backend_late},         {"disconnects", g.backend_disconnects},
-                      {"p50_ms", f.p50_ms},             {"p99_ms", f.p99_ms}};
+      c["backend"] = {{"kind", g.backend_kind},
+                      {"address", g.backend_address},
+                      {"commands", g.backend_commands},
+                      {"errors", g.backend_errors},
+                      {"late", g.backend_late},
+                      {"disconnects", g.backend_disconnects},
+                      {"p50_ms", f.p50_ms},
+                      {"p99_ms", f.p99_ms}};
       if (g.backend_server_hits && g.backend_server_misses) {
         const double lookups = *g.backend_server_hits + *g.backend_server_misses;
         c["backend"]["server_hits"] = *g.backend_server_hits;
         c["backend"]["server_misses"] = *g.backend_server_misses;
-        c["backend"]["server_hit_ratio"] =
-            lookups > 0 ? nlohmann::json(*g.backend_server_hits / lookups) : nlohmann::json(nullptr);
+        c["backend"]["server_hit_ratio"] = lookups > 0
+                                               ? nlohmann::json(*g.backend_server_hits / lookups)
+                                               : nlohmann::json(nullptr);
+      }
+      if (g.backend_cpu_s) c["backend"]["cpu_s"] = *g.backend_cpu_s;
+      if (!g.backend_consumers.empty()) {
+        auto& consumers = c["backend"]["consumers"] = nlohmann::json::array();
+        for (const auto& [w, f] : g.backend_consumers) {
+          consumers.push_back(
+              {{"group", w >= 0 && w < static_cast<int>(r.groups.size()) ? r.groups[w].name
+                                                                         : std::to_string(w)},
+               {"consumed", f.consumed},
+               {"redelivered", f.redelivered},
+               {"lag", f.lag},
+               {"peak_lag", f.peak_lag}});
+        }
       }
     }
     if (g.consumed > 0) {
@@ -350,14 +369,34 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
       std::string own = "-";
       if (g.backend_server_hits && g.backend_server_misses &&
           *g.backend_server_hits + *g.backend_server_misses > 0) {
-        own = Percent(*g.backend_server_hits /
-                      (*g.backend_server_hits + *g.backend_server_misses));
+        own = Percent(*g.backend_server_hits / (*g.backend_server_hits + *g.backend_server_misses));
       }
       b.AddRow({g.name, g.backend_kind + "://" + g.backend_address,
-                std::to_string(g.backend_commands), std::to_string(g.backend_errors),
-                Ms(f.p50_ms), Ms(f.p99_ms), g.hit_ratio ? Percent(*g.hit_ratio) : "-", own});
+                std::to_string(g.backend_commands), std::to_string(g.backend_errors), Ms(f.p50_ms),
+                Ms(f.p99_ms), g.hit_ratio ? Percent(*g.hit_ratio) : "-", own});
     }
     b.Print(out);
+    for (const auto& g : r.groups) {
+      for (const auto& [w, f] : g.backend_consumers) {
+        if (w < 0 || w >= static_cast<int>(r.groups.size())) continue;
+        out << "  " << g.name << " -> consumer group of " << r.groups[w].name << ": consumed "
+            << f.consumed << ", redelivered " << f.redelivered << ", lag " << f.lag
+            << " at the end (peak " << f.peak_lag << ")";
+        if (r.groups[w].consumed > 0) {
+          out << ", publish to consumed p50 " << Ms(run::FiguresOf(r.groups[w].async_ns).p50_ms)
+              << ", p99 " << Ms(run::FiguresOf(r.groups[w].async_ns).p99_ms);
+        }
+        out << "\n";
+      }
+      if (g.backend_cpu_s) {
+        out << "  " << g.name << ": " << g.backend_kind << " used " << std::fixed
+            << std::setprecision(2) << *g.backend_cpu_s << " CPU s";
+        if (r.ok > 0)
+          out << " (" << std::setprecision(1) << *g.backend_cpu_s * 1e6 / r.ok
+              << " µs per request)";
+        out << std::defaultfloat << "\n";
+      }
+    }
   }
   out << "\nBottleneck: " << (r.bottleneck.empty() ? "none" : r.bottleneck) << " ("
       << r.bottleneck_reason << ")\n";

@@ -76,8 +76,8 @@ std::string ProbeHaproxy() {
   size_t from = 0;
   while (from <= path.size()) {
     const size_t at = path.find(':', from);
-    const std::string dir = path.substr(from, at == std::string::npos ? std::string::npos
-                                                                      : at - from);
+    const std::string dir =
+        path.substr(from, at == std::string::npos ? std::string::npos : at - from);
     if (!dir.empty() && access((dir + "/haproxy").c_str(), X_OK) == 0) return "";
     if (at == std::string::npos) break;
     from = at + 1;

@@ -55,7 +55,7 @@ std::string HaproxyConfig(const RunSpec& spec, const ProxiedGroup& p,
   c << "# written by archload for '" << proxy.name() << "' (docs/backends.md)\n"
     << "global\n"
     << "    maxconn 8000\n"  // 2 descriptors each: within a 20,000-descriptor limit
-    << "    nbthread 1\n"  // one core's proxy: the agents share the machine
+    << "    nbthread 1\n"    // one core's proxy: the agents share the machine
     << "    hard-stop-after 5s\n"
     << "defaults\n"
     << "    mode http\n"
@@ -76,10 +76,10 @@ std::string HaproxyConfig(const RunSpec& spec, const ProxiedGroup& p,
     << "    http-send-name-header " << http::kInstanceHeader << "\n";
   for (int i = 0; i < behind.count(); ++i) {
     const auto& a = http_of_agent.at(spec.agent_of.at(p.behind).at(i));
-    const std::string host = a.host().find(':') != std::string::npos ? "[" + a.host() + "]"
-                                                                      : a.host();
-    c << "    server " << http::ServerName(p.behind, static_cast<uint32_t>(i)) << " " << host
-      << ":" << a.port() << "\n";
+    const std::string host =
+        a.host().find(':') != std::string::npos ? "[" + a.host() + "]" : a.host();
+    c << "    server " << http::ServerName(p.behind, static_cast<uint32_t>(i)) << " " << host << ":"
+      << a.port() << "\n";
   }
   return c.str();
 }
@@ -90,8 +90,8 @@ std::string FindHaproxy() {
   size_t from = 0;
   while (from <= path.size()) {
     const size_t at = path.find(':', from);
-    const std::string dir = path.substr(from, at == std::string::npos ? std::string::npos
-                                                                      : at - from);
+    const std::string dir =
+        path.substr(from, at == std::string::npos ? std::string::npos : at - from);
     if (!dir.empty() && access((dir + "/haproxy").c_str(), X_OK) == 0) return dir + "/haproxy";
     if (at == std::string::npos) break;
     from = at + 1;
@@ -157,18 +157,19 @@ RealProxies::RealProxies(RunSpec& spec, const std::vector<AgentState>& agents) {
     for (int i = 0; i < spec.groups[p.behind].count(); ++i) {
       const auto& a = http_of_agent.at(spec.agent_of.at(p.behind).at(i));
       if (a.port() == 0) {
-        throw std::runtime_error("'" + name + "': the agent hosting instance " +
-                                 std::to_string(i) + " of '" + spec.groups[p.behind].name() +
-                                 "' opened no HTTP port");
+        throw std::runtime_error("'" + name + "': the agent hosting instance " + std::to_string(i) +
+                                 " of '" + spec.groups[p.behind].name() + "' opened no HTTP port");
       }
       if (a.host().rfind("127.", 0) != 0 && a.host() != "::1") {
-        throw std::runtime_error("'" + name + "': haproxy runs beside the controller on loopback, "
-                                 "and instances of '" + spec.groups[p.behind].name() +
-                                 "' are on " + a.host() + ": real proxies need a local run");
+        throw std::runtime_error("'" + name +
+                                 "': haproxy runs beside the controller on loopback, "
+                                 "and instances of '" +
+                                 spec.groups[p.behind].name() + "' are on " + a.host() +
+                                 ": real proxies need a local run");
       }
     }
     // The design may say where it listens ("haproxy://127.0.0.1:8080"); else a free port.
-    Running r{p, name, 0};
+    Running r{p, name, 0, 0};
     const std::string& wanted = spec.groups[p.proxy].backend().address();
     if (!wanted.empty() && wanted != "haproxy") {
       std::string why;
@@ -188,18 +189,20 @@ RealProxies::RealProxies(RunSpec& spec, const std::vector<AgentState>& agents) {
       out << HaproxyConfig(spec, p, http_of_agent, "127.0.0.1", r.port, token);
       if (!out) throw std::runtime_error("cannot write " + cfg.string());
     }
-    children_.Spawn(name, {"/bin/sh", "-c", "exec '" + binary + "' -db -f '" + cfg.string() +
-                                                "' >'" + log.string() + "' 2>&1"},
-                    {});
+    children_.Spawn(
+        name,
+        {"/bin/sh", "-c",
+         "exec '" + binary + "' -db -f '" + cfg.string() + "' >'" + log.string() + "' 2>&1"},
+        {});
+    r.pid = children_.pids().back();  // exec'd: the shell became haproxy
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     for (;;) {
       if (Accepts(r.port)) break;
       const auto gone = children_.Exited();
       if (!gone.empty() || std::chrono::steady_clock::now() > deadline) {
-        throw std::runtime_error("'" + name + "': haproxy did not start on 127.0.0.1:" +
-                                 std::to_string(r.port) +
-                                 (gone.empty() ? " within 10 s" : " (" + gone[0].how + ")") +
-                                 ": " + Slurp(log));
+        throw std::runtime_error(
+            "'" + name + "': haproxy did not start on 127.0.0.1:" + std::to_string(r.port) +
+            (gone.empty() ? " within 10 s" : " (" + gone[0].how + ")") + ": " + Slurp(log));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -229,6 +232,27 @@ std::vector<std::string> RealProxies::Describe() const {
   std::vector<std::string> out;
   for (const auto& r : running_) {
     out.push_back(r.name + ": haproxy on 127.0.0.1:" + std::to_string(r.port));
+  }
+  return out;
+}
+
+std::map<int, double> RealProxies::CpuSeconds() const {
+  std::map<int, double> out;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  for (const auto& r : running_) {
+    std::ifstream in("/proc/" + std::to_string(r.pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const size_t close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string f;
+    double utime = 0, stime = 0;
+    for (int i = 1; i <= 13 && fields >> f; ++i) {
+      if (i == 12) utime = std::stod(f);
+      if (i == 13) stime = std::stod(f);
+    }
+    if (tick > 0) out[r.group.proxy] = (utime + stime) / tick;
   }
   return out;
 }

@@ -5,6 +5,7 @@
 // starts haproxy on a free loopback port once the agents are ready, and stops it when the run
 // ends. Callers of the group then speak HTTP/1.1 to it (Start.http_proxies).
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,6 +49,8 @@ class RealProxies {
   void FillStart(v1::Start* start) const;
   // "Load Balancer: haproxy 127.0.0.1:40123 (pid 4242)" per proxy, for the progress output.
   std::vector<std::string> Describe() const;
+  // Each running proxy's CPU since it started (user + system), by proxy group.
+  std::map<int, double> CpuSeconds() const;
   // A proxy that stopped during the run, described (empty: all still up).
   std::vector<std::string> Exited();
 
@@ -56,6 +59,7 @@ class RealProxies {
     ProxiedGroup group;
     std::string name;
     int port = 0;
+    pid_t pid = 0;
   };
   std::string dir_;  // config and logs, private to this user
   std::vector<Running> running_;

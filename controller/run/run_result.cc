@@ -140,6 +140,13 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
         g.backend_late += b.late();
         g.backend_disconnects += b.disconnects();
         MergeSerialized(g.backend_ns, b.latency_ns());
+        for (const auto& bc : b.consumers()) {
+          auto& c = g.backend_consumers[bc.group()];
+          c.consumed += bc.consumed();
+          c.redelivered += bc.redelivered();
+          c.lag += bc.lag();
+          c.peak_lag += bc.peak_lag();
+        }
       }
       g.published += gs.published();
       g.consumed += gs.consumed();

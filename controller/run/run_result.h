@@ -51,6 +51,14 @@ struct GroupResult {
   stats::Histogram backend_ns;
   // Redis's own INFO keyspace_hits / misses over the run (warm-up included), when it answered.
   std::optional<double> backend_server_hits, backend_server_misses;
+  // A real broker's consumer groups, summed over the agents: worker group -> figures.
+  struct Consumer {
+    uint64_t consumed = 0, redelivered = 0;
+    int64_t lag = 0;       // at the end of the run
+    int64_t peak_lag = 0;  // sum of each agent's peak (they share the partitions between them)
+  };
+  std::map<int, Consumer> backend_consumers;
+  std::optional<double> backend_cpu_s;  // a real proxy's own CPU over the run (it is ours to read)
 };
 
 // One edge of the design graph with what it carried: calls from one group to another, counted

@@ -293,6 +293,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
       },
       milliseconds(5000));
   auto agents_state = server.Snapshot();
+  const auto proxy_cpu = proxies.CpuSeconds();  // before they stop
   if (o.observer) o.observer->OnCollected(measured_s, agents_state);
   const double wall_s = Seconds(Clock::now() - launched);
   const double controller_cpu_s = sys::ProcessCpuNs() / 1e9 - cpu_at_launch;
@@ -314,6 +315,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   result.harness.control_plane_refused = refused;
   result.harness.lease_timeout_s = o.lease_timeout_s;
   result.harness.lost = lost;
+  for (const auto& [group, cpu_s] : proxy_cpu) result.groups[group].backend_cpu_s = cpu_s;
   for (const auto& s : stalls.stalls()) {
     // A lost agent's silence is its loss, reported as such.
     const auto& id = agents_state[s.agent].id;

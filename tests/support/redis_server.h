@@ -32,7 +32,9 @@ class RedisServer {
                                  "--save", "", "--appendonly", "no"},
         log.string());
     ready_ = server_->WaitForOutput(
-        [](const std::string& out) { return out.find("Ready to accept connections") != std::string::npos; },
+        [](const std::string& out) {
+          return out.find("Ready to accept connections") != std::string::npos;
+        },
         std::chrono::seconds(20));
     if (!ready_) ADD_FAILURE() << "redis-server did not become ready: " << server_->Output();
   }

@@ -40,8 +40,8 @@ TEST(HttpCodec, AResponseHeadWithTheInstancesTime) {
   EXPECT_EQ(h.sojourn_ns, 12345);
   EXPECT_FALSE(h.close);
   // And a proxy's own error, closing the connection.
-  ASSERT_EQ(ParseHttpHead("HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n", true,
-                          &h, &len, &why),
+  ASSERT_EQ(ParseHttpHead("HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n", true, &h,
+                          &len, &why),
             HttpParse::kDone);
   EXPECT_EQ(h.status, 503);
   EXPECT_TRUE(h.close);
@@ -72,16 +72,17 @@ TEST(HttpCodec, PartialHeadsWaitAndBadOnesSayWhy) {
   EXPECT_EQ(ParseHttpHead("POST / HTTP/1.1\r\nX: " + std::string(9000, 'a'), false, &h, &len, &why),
             HttpParse::kBad);
   EXPECT_EQ(ParseHttpHead("HTTP/1.1 2000 OK\r\n\r\n", true, &h, &len, &why), HttpParse::kBad);
-  EXPECT_EQ(ParseHttpHead("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", true, &h, &len,
-                          &why),
-            HttpParse::kDone);
+  EXPECT_EQ(
+      ParseHttpHead("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", true, &h, &len, &why),
+      HttpParse::kDone);
   EXPECT_TRUE(h.chunked);
 }
 
 TEST(HttpCodec, ServerNamesThatAreNotOursAreRefused) {
   int g = 0;
   uint32_t i = 0;
-  for (const char* name : {"", "s", "s1", "s_1", "s1_", "x1_2", "s-1_2", "s1_2x", "s1_99999999999"}) {
+  for (const char* name :
+       {"", "s", "s1", "s_1", "s1_", "x1_2", "s-1_2", "s1_2x", "s1_99999999999"}) {
     EXPECT_FALSE(http::ParseServerName(name, &g, &i)) << name;
   }
 }

@@ -5,9 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <thread>
 #include <tuple>
-#include <memory>
 #include <vector>
 
 #include "agents/net/http_client.h"
@@ -76,12 +76,11 @@ TEST(HttpIngress, PassesEachRequestToTheNamedInstanceAndAnswersInOrder) {
   asio::io_context io;
   NetHealth health;
   std::vector<std::pair<std::shared_ptr<FrameSink>, Frame>> delivered;
-  HttpIngress ingress(io, kToken, health,
-                      [&](const std::shared_ptr<FrameSink>& caller, Frame& f) {
-                        if (f.target_group != 2 || f.target_instance > 3) return false;
-                        delivered.emplace_back(caller, f);
-                        return true;
-                      });
+  HttpIngress ingress(io, kToken, health, [&](const std::shared_ptr<FrameSink>& caller, Frame& f) {
+    if (f.target_group != 2 || f.target_instance > 3) return false;
+    delivered.emplace_back(caller, f);
+    return true;
+  });
   const int port = ingress.Listen("127.0.0.1");
   std::atomic<bool> proxy_done{false};
   std::thread proxy([&] {
@@ -94,7 +93,8 @@ TEST(HttpIngress, PassesEachRequestToTheNamedInstanceAndAnswersInOrder) {
     b.target_group = 1;
     b.key = 22;
     // Two pipelined requests; the instances answer the second first.
-    asio::write(s, asio::buffer(ProxiedRequest(a, "s2_3", kToken) + ProxiedRequest(b, "s2_0", kToken)));
+    asio::write(
+        s, asio::buffer(ProxiedRequest(a, "s2_3", kToken) + ProxiedRequest(b, "s2_0", kToken)));
     const auto r = ReadResponses(s, 2);
     ASSERT_EQ(r.size(), 2u);
     EXPECT_EQ(r[0].first.status, 200);
@@ -137,8 +137,8 @@ TEST(HttpIngress, RefusesStrangersAndAnswersUnroutableRequests) {
   const Case cases[] = {
       {ProxiedRequest(Frame{}, "s2_0", "wrong"), 403, true},
       {ProxiedRequest(Frame{}, "nobody", kToken), 400, true},
-      {"POST / HTTP/1.1\r\nContent-Length: 3\r\nX-Archload-Token: " + kToken + "\r\n\r\nabc",
-       400, true},
+      {"POST / HTTP/1.1\r\nContent-Length: 3\r\nX-Archload-Token: " + kToken + "\r\n\r\nabc", 400,
+       true},
       {ProxiedRequest(Frame{}, "s2_9", kToken), 200, false},
   };
   for (const auto& c : cases) {
@@ -182,8 +182,8 @@ class FakeProxy {
   // answer(n, request frame) -> the bytes to write back for the n-th request (0-based); empty:
   // close the connection without answering.
   using Answer = std::function<std::string(int n, const Frame& request)>;
-  explicit FakeProxy(Answer answer) : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}),
-                                      answer_(std::move(answer)) {
+  explicit FakeProxy(Answer answer)
+      : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}), answer_(std::move(answer)) {
     port_ = acceptor_.local_endpoint().port();
     thread_ = std::thread([this] { Serve(); });
   }

@@ -4,10 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "tests/support/background.h"
 #include "tests/support/process.h"
@@ -43,8 +43,8 @@ TEST(BackendE2e, ARedisCachesHitRatioIsRedissOwn) {
   fs::remove(report);
   const auto out = RunCommand("timeout 120 " + std::string(ARCHLOAD_BIN) + " run " + kData +
                               "blog_redis.yaml --duration 10s --agents 2 --quiet --backend "
-                              "\"Shared Cache=redis://" + redis.address() + "\" --report " +
-                              report.string());
+                              "\"Shared Cache=redis://" +
+                              redis.address() + "\" --report " + report.string());
   const auto r = Load(report);
   ASSERT_TRUE(r.is_object()) << out.out;
   const auto* cache = Component(r, "Shared Cache");
@@ -68,10 +68,11 @@ TEST(BackendE2e, ABackendThatIsDownRefusesTheRun) {
   const auto start = std::chrono::steady_clock::now();
   const auto out = RunCommand(std::string(ARCHLOAD_BIN) + " run " + kData +
                               "blog_redis.yaml --duration 5s --quiet --backend \"Shared "
-                              "Cache=redis://127.0.0.1:" + std::to_string(port) + "\"");
+                              "Cache=redis://127.0.0.1:" +
+                              std::to_string(port) + "\"");
   EXPECT_EQ(out.code, 2) << out.out;
-  EXPECT_NE(out.out.find("the redis backend of 'Shared Cache' (127.0.0.1:" +
-                         std::to_string(port) + ") is unreachable"),
+  EXPECT_NE(out.out.find("the redis backend of 'Shared Cache' (127.0.0.1:" + std::to_string(port) +
+                         ") is unreachable"),
             std::string::npos)
       << out.out;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
@@ -87,9 +88,9 @@ TEST(BackendE2e, ABackendKilledMidRunIsItsGroupsErrors) {
                   "2", "--quiet", "--backend", "Shared Cache=redis://" + redis.address(),
                   "--report", report.string()},
                  (fs::temp_directory_path() / "archload-e2e-redis-killed.log").string());
-  ASSERT_TRUE(run.WaitForOutput(
-      [](const std::string& o) { return o.find("fleet:") != std::string::npos; },
-      std::chrono::seconds(30)));
+  ASSERT_TRUE(
+      run.WaitForOutput([](const std::string& o) { return o.find("fleet:") != std::string::npos; },
+                        std::chrono::seconds(30)));
   std::this_thread::sleep_for(std::chrono::seconds(3));  // load is running: kill Redis in it
   redis.Kill();
   const int code = run.Wait(std::chrono::seconds(60));
@@ -119,7 +120,8 @@ TEST(BackendE2e, KafkaDeliversEveryPublishOncePerConsumerGroup) {
   fs::remove(report);
   const auto out = RunCommand("timeout 120 " + std::string(ARCHLOAD_BIN) + " run " + kData +
                               "broker_kafka.yaml --duration 8s --agents 2 --quiet --backend "
-                              "\"Events=kafka://" + boot + "\" --report " + report.string());
+                              "\"Events=kafka://" +
+                              boot + "\" --report " + report.string());
   const auto r = Load(report);
   ASSERT_TRUE(r.is_object()) << out.out;
   const auto* events = Component(r, "Events");
@@ -132,6 +134,15 @@ TEST(BackendE2e, KafkaDeliversEveryPublishOncePerConsumerGroup) {
     EXPECT_EQ((*w)["consumed"].get<uint64_t>(), published) << g << "\n" << out.out;
     EXPECT_GT((*w)["async_p99_ms"].get<double>(), 0) << g;
   }
+  // Lag per consumer group: none left at the end, some seen while the load ran.
+  const auto& consumers = (*events)["backend"]["consumers"];
+  ASSERT_EQ(consumers.size(), 2u) << (*events)["backend"];
+  for (const auto& c : consumers) {
+    EXPECT_EQ(c["consumed"].get<uint64_t>(), published) << c;
+    EXPECT_EQ(c["lag"].get<int64_t>(), 0) << c;
+    EXPECT_GE(c["peak_lag"].get<int64_t>(), 0) << c;
+  }
+  EXPECT_NE(out.out.find("consumer group of Indexers: consumed"), std::string::npos) << out.out;
 }
 
 // Must show 3: tutorial-simple-blog with its Load Balancer as a real haproxy passes at 1,000
@@ -141,7 +152,8 @@ TEST(BackendE2e, TheBlogPassesBehindARealHaproxy) {
   fs::remove(report);
   const auto out = RunCommand("timeout 120 " + std::string(ARCHLOAD_BIN) +
                               " run tutorial-simple-blog --duration 10s --agents 2 --quiet "
-                              "--backend \"Load Balancer=haproxy\" --report " + report.string());
+                              "--backend \"Load Balancer=haproxy\" --report " +
+                              report.string());
   EXPECT_EQ(out.code, 0) << out.out;
   EXPECT_NE(out.out.find("real proxy: Load Balancer: haproxy on 127.0.0.1:"), std::string::npos)
       << out.out;
