@@ -98,7 +98,7 @@ AgentView TakeView(const AgentRuntime::View& v, const ViewPlan& plan, bool final
   out.io_cpu_ns = sys::ThreadCpuNs();
   out.inbound_connections = v.inbound_connections;
   out.outbound_connections = v.outbound_connections;
-  out.in_flight = v.fleet.peers().InFlight();
+  out.in_flight = v.fleet.InFlight();
   out.net = v.fleet.health().counters();
   return out;
 }

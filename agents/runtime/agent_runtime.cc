@@ -220,7 +220,7 @@ void AgentRuntime::StopLoad() {
 }
 
 size_t AgentRuntime::InFlight() {
-  return OnIo([&] { return fleet_->peers().InFlight(); });
+  return OnIo([&] { return fleet_->InFlight(); });
 }
 
 v1::Stats AgentRuntime::Snapshot(bool final) {
@@ -230,7 +230,7 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     s.set_elapsed_ns(start_ns_ > 0 ? Fleet::NowNs() - start_ns_ : 0);
     s.set_final(final);
     s.set_stopped(stopped_);
-    s.set_in_flight(fleet_->peers().InFlight());
+    s.set_in_flight(fleet_->InFlight());
     s.set_started_ns(start_ns_);
     const auto& sent = fleet_->peers().sent_per_peer();
     for (size_t p = 0; p < sent.size(); ++p) {

@@ -144,6 +144,14 @@ class Fleet {
   // The group is a real HTTP proxy at host:port (the controller started it): calls go there.
   void SetHttpProxy(int group, const std::string& host, int port);
   void CloseBackends();
+  // Requests this agent sent and still waits for: over its connections to agents, and to real
+  // HTTP proxies (a real backend's own commands are its instances' work, awaited by their
+  // callers).
+  size_t InFlight() const {
+    size_t n = peers_.InFlight();
+    for (const auto& g : groups_) n += g.proxy ? g.proxy->Pending() : 0;
+    return n;
+  }
 
  private:
   asio::io_context& io_;

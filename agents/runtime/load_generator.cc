@@ -63,7 +63,7 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
     c.max_send_lag_ns = std::max(c.max_send_lag_ns, lag);
     c.send_lag_ns.Record(lag);
   }
-  if (fleet_.peers().InFlight() >= kMaxInFlight) {
+  if (fleet_.InFlight() >= kMaxInFlight) {
     if (counted) ++c.dropped;
     fleet_.health().log().Log("in-flight-cap",
                               "arrivals dropped: " + std::to_string(kMaxInFlight) +
