@@ -251,10 +251,21 @@ void Instance::Respond(const Waiting& w, FrameStatus status, bool hit, const Fra
 void Instance::Publish(const Frame& message) {
   auto& g = fleet_.group(group_);
   for (auto& cg : consumers_) {
+    // The planner's rule for every call: a message never goes back to a group on its path (in a
+    // cycle of brokers and mirrors, a mirror would otherwise get its own replicas back).
+    if (OnPath(message, cg.group)) continue;
     cg.backlog.push_back(message);
     ++g.counters.broker_depth;
     Pump(cg);
   }
+}
+
+bool Instance::OnPath(const Frame& message, int group) {
+  if (message.trace_len >= Frame::kMaxTrace) return true;  // as deep as a path goes
+  for (uint8_t i = 0; i < message.trace_len; ++i) {
+    if (message.trace[i].group == group) return true;
+  }
+  return false;
 }
 
 void Instance::Pump(ConsumerGroup& cg) {

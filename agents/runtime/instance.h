@@ -72,6 +72,8 @@ class Instance {
                      bool lookup);
   void Respond(const Waiting& w, FrameStatus status, bool hit, const Frame& trace);
   void Publish(const Frame& message);
+  // Whether `group` is on the message's path (its trace): it is not delivered there.
+  static bool OnPath(const Frame& message, int group);
   void Pump(ConsumerGroup& cg);
 
   Fleet& fleet_;

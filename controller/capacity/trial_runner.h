@@ -59,7 +59,11 @@ struct Interrupted : std::runtime_error {
   Interrupted() : std::runtime_error("interrupted") {}
 };
 
-// Boils a judged run down to the search's view of it.
-TrialResult Summarize(const run::RunResult& r, double harness_bound_ns = kHarnessHealthyNs);
+// Boils a judged run down to the search's view of it. `keeping_up_ms` (> 0) caps the latency
+// the window's edge noise is computed from (TrialResult::edge_sigma): the allowance is for the
+// requests a design that keeps up has in flight, and must not grow with the queue an overload
+// builds (that backlog is what the trial is there to see).
+TrialResult Summarize(const run::RunResult& r, double harness_bound_ns = kHarnessHealthyNs,
+                      double keeping_up_ms = 0);
 
 }  // namespace archload::capacity

@@ -6,6 +6,8 @@
 #include <limits>
 #include <map>
 
+#include "controller/planner/limits.h"
+
 namespace archload::planner {
 
 namespace {
@@ -38,12 +40,24 @@ class WhatIf {
     p.design->components[g].count = count;
     return p;
   }
+  // kNoQueueFactor, or less where that many instances would exceed a plan's limit (a design of
+  // a million instances still gets its budget; waits shrink less, and the budget says less).
+  int NoQueueFactor() const {
+    int64_t total = 0, largest = 1;
+    for (const auto& g : plan_.groups) {
+      total += std::max<int64_t>(1, g.count);
+      largest = std::max<int64_t>(largest, g.count);
+    }
+    const int64_t fits = std::min<int64_t>(kMaxInstancesPerPlan / std::max<int64_t>(1, total),
+                                           kMaxInstancesPerGroup / largest);
+    return static_cast<int>(std::clamp<int64_t>(fits, 1, kNoQueueFactor));
+  }
   spec::Problem NoQueueing(spec::Problem p, std::optional<size_t> only = std::nullopt) const {
     for (size_t g = 0; g < p.design->components.size(); ++g) {
       if (only && g != *only) continue;
       auto& c = p.design->components[g];
       if (c.role == spec::Role::kClient) continue;
-      c.count = std::max(1, c.count.value_or(1)) * kNoQueueFactor;
+      c.count = std::max(1, c.count.value_or(1)) * NoQueueFactor();
     }
     return p;
   }

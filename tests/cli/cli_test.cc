@@ -55,6 +55,15 @@ TEST(Cli, ProblemsListFilters) {
   EXPECT_EQ(nlohmann::json::parse(r.out).size(), 4u);
 }
 
+// A plan of 1.2 million instances still gets its latency budget: the budget's no-queueing
+// what-if multiplies the counts by less rather than tripping the plan's size limit (it printed
+// "the plan needs 24144001 instances" and exited 2; docs/validation.md).
+TEST(Cli, AHugePlanStillGetsItsLatencyBudget) {
+  const auto r = RunCli("plan multiregion-streaming");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out.find("instances in all"), std::string::npos) << r.out;
+}
+
 TEST(Cli, PlanTutorialBlogJson) {
   const auto r = RunCli("plan tutorial-simple-blog --format json");
   ASSERT_EQ(r.code, 0) << r.out;
