@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "agents/runtime/fleet.h"
+#include "agents/runtime/instance.h"
 
 namespace archload::agent {
 
@@ -179,6 +180,12 @@ void KafkaBackend::Deliver(Consumer& c) {
     Frame out;
     if (!Frame::Decode(static_cast<const uint8_t*>(m->payload), m->len, &out)) {
       rd_kafka_message_destroy(m);  // not ours: another producer shares the topic
+      continue;
+    }
+    if (Instance::OnPath(out, c.spec.worker_group)) {
+      // As the emulated broker: never back to a group on the message's path.
+      rd_kafka_offset_store(m->rkt, m->partition, m->offset);
+      rd_kafka_message_destroy(m);
       continue;
     }
     out.kind = FrameKind::kRequest;
