@@ -27,6 +27,8 @@ class Instance {
 
   // A request for this instance arrived from `caller`; the response goes back to it.
   void OnRequest(const std::shared_ptr<FrameSink>& caller, const Frame& frame);
+  // Whether `group` is on the message's path (its trace): it is not delivered there.
+  static bool OnPath(const Frame& message, int group);
 
   // Brokers: each downstream consumer group's backlog and flow control.
   struct ConsumerGroup {
@@ -72,8 +74,6 @@ class Instance {
                      bool lookup);
   void Respond(const Waiting& w, FrameStatus status, bool hit, const Frame& trace);
   void Publish(const Frame& message);
-  // Whether `group` is on the message's path (its trace): it is not delivered there.
-  static bool OnPath(const Frame& message, int group);
   void Pump(ConsumerGroup& cg);
 
   Fleet& fleet_;

@@ -60,11 +60,18 @@ void FindBottleneck(KneeReport& r) {
     if (pass && r.search.saturation.rps && std::abs(rps - *r.search.saturation.rps) < 1e-6) at = t;
   }
   if (above) {
+    // A worker's rejections are a broker's flow control (the message waits and is delivered
+    // again) or asynchronous: they did not fail the trial, so they do not name its bottleneck.
     size_t worst = 0;
+    auto counts = [&](size_t g) {
+      return g < above->result.groups.size() && above->result.groups[g].role != "worker"
+                 ? above->summary.rejected[g]
+                 : 0;
+    };
     for (size_t g = 0; g < above->summary.rejected.size(); ++g) {
-      if (above->summary.rejected[g] > above->summary.rejected[worst]) worst = g;
+      if (counts(g) > counts(worst)) worst = g;
     }
-    if (worst < r.groups.size() && above->summary.rejected[worst] > 0) {
+    if (worst < r.groups.size() && counts(worst) > 0) {
       r.measured_bottleneck = r.groups[worst];
       r.measured_bottleneck_reason = std::to_string(above->summary.rejected[worst]) +
                                      " rejected at " + HumanRate(above->summary.offered_rps) +
