@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "common/spec/backend_address.h"
+#include "controller/run/http_proxies.h"
 
 namespace archload::run {
 
@@ -71,17 +72,7 @@ std::string ProbeKafka(const std::string& brokers, double timeout_s) {
 }
 
 std::string ProbeHaproxy() {
-  std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
-  path += ":/usr/sbin:/usr/local/sbin";
-  size_t from = 0;
-  while (from <= path.size()) {
-    const size_t at = path.find(':', from);
-    const std::string dir =
-        path.substr(from, at == std::string::npos ? std::string::npos : at - from);
-    if (!dir.empty() && access((dir + "/haproxy").c_str(), X_OK) == 0) return "";
-    if (at == std::string::npos) break;
-    from = at + 1;
-  }
+  if (!FindHaproxy().empty()) return "";
   return "haproxy is not installed (deploy/bootstrap.sh installs it; Debian: apt-get install "
          "haproxy)";
 }

@@ -6,8 +6,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <vector>
 
 #include "tests/support/background.h"
 #include "tests/support/process.h"
@@ -32,6 +34,37 @@ const nlohmann::json* Component(const nlohmann::json& report, const std::string&
 nlohmann::json Load(const fs::path& p) {
   std::ifstream in(p);
   return in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+}
+
+// Runs `args` (an 8 s run with a report), waits until the load runs (`started` in the output),
+// lets it run 3 s, calls `kill`, and checks the run still ended in a verdict with a complete
+// report, no harness fault, and the backend's failures counted in `group`.
+void KillMidRun(std::vector<std::string> args, const std::string& name, const std::string& started,
+                const std::function<void()>& kill, const std::string& group) {
+  const fs::path report = fs::temp_directory_path() / ("archload-e2e-" + name + ".json");
+  fs::remove(report);
+  args.insert(args.begin(), ARCHLOAD_BIN);
+  for (const char* a : {"--duration", "8s", "--agents", "2", "--quiet", "--report"}) {
+    args.push_back(a);
+  }
+  args.push_back(report.string());
+  Background run(args, (fs::temp_directory_path() / ("archload-e2e-" + name + ".log")).string());
+  ASSERT_TRUE(
+      run.WaitForOutput([&](const std::string& o) { return o.find(started) != std::string::npos; },
+                        std::chrono::seconds(30)))
+      << run.Output();
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // load is running: kill it in it
+  kill();
+  const int code = run.Wait(std::chrono::seconds(60));
+  EXPECT_TRUE(code == 1 || code == 3) << run.Output();  // a verdict, not an error or a crash
+  const auto r = Load(report);
+  ASSERT_TRUE(r.is_object()) << run.Output();
+  EXPECT_TRUE(r["complete"].get<bool>());
+  EXPECT_TRUE(r["harness"]["faults"].empty()) << r["harness"]["faults"];
+  const auto* g = Component(r, group);
+  ASSERT_NE(g, nullptr);
+  EXPECT_GT((*g)["failed"].get<uint64_t>(), 0u);
+  EXPECT_GT((*g)["backend"]["errors"].get<uint64_t>(), 0u);
 }
 
 // Must show 1: at 1,000 req/s the hit ratio archload reports is Redis's own (INFO
@@ -82,27 +115,9 @@ TEST(BackendE2e, ABackendThatIsDownRefusesTheRun) {
 TEST(BackendE2e, ABackendKilledMidRunIsItsGroupsErrors) {
   RedisServer redis("killed");
   ASSERT_TRUE(redis.ready());
-  const fs::path report = fs::temp_directory_path() / "archload-e2e-redis-killed.json";
-  fs::remove(report);
-  Background run({ARCHLOAD_BIN, "run", kData + "blog_redis.yaml", "--duration", "8s", "--agents",
-                  "2", "--quiet", "--backend", "Shared Cache=redis://" + redis.address(),
-                  "--report", report.string()},
-                 (fs::temp_directory_path() / "archload-e2e-redis-killed.log").string());
-  ASSERT_TRUE(
-      run.WaitForOutput([](const std::string& o) { return o.find("fleet:") != std::string::npos; },
-                        std::chrono::seconds(30)));
-  std::this_thread::sleep_for(std::chrono::seconds(3));  // load is running: kill Redis in it
-  redis.Kill();
-  const int code = run.Wait(std::chrono::seconds(60));
-  EXPECT_TRUE(code == 1 || code == 3) << run.Output();  // a verdict, not an error or a crash
-  const auto r = Load(report);
-  ASSERT_TRUE(r.is_object()) << run.Output();
-  EXPECT_TRUE(r["complete"].get<bool>());
-  EXPECT_TRUE(r["harness"]["faults"].empty()) << r["harness"]["faults"];
-  const auto* cache = Component(r, "Shared Cache");
-  ASSERT_NE(cache, nullptr);
-  EXPECT_GT((*cache)["failed"].get<uint64_t>(), 0u);
-  EXPECT_GT((*cache)["backend"]["errors"].get<uint64_t>(), 0u);
+  KillMidRun(
+      {"run", kData + "blog_redis.yaml", "--backend", "Shared Cache=redis://" + redis.address()},
+      "redis-killed", "fleet:", [&] { redis.Kill(); }, "Shared Cache");
 }
 
 // Must show 2: a broker on the librdkafka mock cluster: every published message consumed exactly
@@ -181,27 +196,10 @@ TEST(BackendE2e, TheBlogPassesBehindARealHaproxy) {
 
 // ... and a haproxy killed mid-run: its group's errors, and the run still ends with a report.
 TEST(BackendE2e, AHaproxyKilledMidRunIsItsGroupsErrors) {
-  const fs::path report = fs::temp_directory_path() / "archload-e2e-haproxy-killed.json";
-  fs::remove(report);
-  Background run({ARCHLOAD_BIN, "run", "tutorial-simple-blog", "--duration", "8s", "--agents", "2",
-                  "--quiet", "--backend", "Load Balancer=haproxy", "--report", report.string()},
-                 (fs::temp_directory_path() / "archload-e2e-haproxy-killed.log").string());
-  ASSERT_TRUE(run.WaitForOutput(
-      [](const std::string& o) { return o.find("real proxy:") != std::string::npos; },
-      std::chrono::seconds(30)))
-      << run.Output();
-  std::this_thread::sleep_for(std::chrono::seconds(3));  // load is running: kill haproxy in it
-  EXPECT_EQ(RunCommand("pkill -KILL -f '[a]rchload-haproxy-'").code, 0);
-  const int code = run.Wait(std::chrono::seconds(60));
-  EXPECT_TRUE(code == 1 || code == 3) << run.Output();  // a verdict, not an error or a crash
-  const auto r = Load(report);
-  ASSERT_TRUE(r.is_object()) << run.Output();
-  EXPECT_TRUE(r["complete"].get<bool>());
-  EXPECT_TRUE(r["harness"]["faults"].empty()) << r["harness"]["faults"];
-  const auto* lb = Component(r, "Load Balancer");
-  ASSERT_NE(lb, nullptr);
-  EXPECT_GT((*lb)["failed"].get<uint64_t>(), 0u);
-  EXPECT_GT((*lb)["backend"]["errors"].get<uint64_t>(), 0u);
+  KillMidRun(
+      {"run", "tutorial-simple-blog", "--backend", "Load Balancer=haproxy"}, "haproxy-killed",
+      "real proxy:", [] { EXPECT_EQ(RunCommand("pkill -KILL -f '[a]rchload-haproxy-'").code, 0); },
+      "Load Balancer");
 }
 
 }  // namespace
