@@ -125,11 +125,13 @@ TEST(RunE2e, TutorialBlogReportsTheDocumentedJson) {
     ASSERT_TRUE(n["ci95"].is_array()) << n;
     EXPECT_TRUE(n["verdict"] == "pass" || n["verdict"] == "fail" || n["verdict"] == "inconclusive");
   }
-  // Eight one-second batches at 1,000 req/s: P99 within about ±15%, throughput within ±3%.
+  // Eight one-second batches at 1,000 req/s: each batch's P99 rests on ~10 tail samples, so the
+  // P99 interval is ±5-18% alone (10 runs here) and read ±26% once in CI beside a fuzz build;
+  // ±35% still catches an interval that is not computed from the batches. Throughput ±3%.
   const auto& ci99 = (*p99)["ci95"];
   const double p99_half = (ci99[1].get<double>() - ci99[0].get<double>()) / 2;
   EXPECT_GT(p99_half, 0);
-  EXPECT_LT(p99_half, 0.25 * (*p99)["measured"].get<double>()) << *p99;
+  EXPECT_LT(p99_half, 0.35 * (*p99)["measured"].get<double>()) << *p99;
   const auto& tput_ci = (*Nfr(r, "throughput"))["ci95"];
   EXPECT_LT(tput_ci[1].get<double>() - tput_ci[0].get<double>(), 60) << tput_ci;
   EXPECT_GE(r["confidence"]["batches"].get<int>(), 7);
