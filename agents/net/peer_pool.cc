@@ -174,6 +174,14 @@ void PeerPool::Connect(int peer_index) {
       });
 }
 
+bool PeerPool::Abandon(uint64_t request_id) {
+  auto it = pending_.find(request_id);
+  if (it == pending_.end()) return false;
+  if (!it->second.probe) --outstanding_[it->second.group][it->second.instance];
+  pending_.erase(it);
+  return true;
+}
+
 void PeerPool::OnResponse(const Frame& frame) {
   auto it = pending_.find(frame.request_id);
   if (it == pending_.end()) return;

@@ -52,6 +52,10 @@ class PeerPool {
   // kHarness frame when the transport lost it. One-way frames take no handler.
   void Send(int group, int instance, Frame& frame, ResponseHandler on_response);
 
+  // Gives up waiting for a request (its caller timed out): its handler will not run, and a late
+  // response is dropped. `request_id` is what Send left in the frame. False if not pending.
+  bool Abandon(uint64_t request_id);
+
   // Requests sent and not yet answered per instance (for least-outstanding balancing).
   int Outstanding(int group, int instance) const;
   size_t InFlight() const { return pending_.size(); }

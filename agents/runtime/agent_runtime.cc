@@ -203,6 +203,14 @@ void AgentRuntime::StartAt(const v1::Start& start, int64_t start_ns) {
         start_ns_ + static_cast<int64_t>(std::max(0.0, w.warmup_s()) * 1e9),
         w.duration_s() > 0 ? start_ns_ + static_cast<int64_t>(w.duration_s() * 1e9) : INT64_MAX);
     for (auto& g : generators_) g->Start(start_ns_);
+    fleet_->set_load_start(start_ns_);
+    for (double t : fleet_->faults().Transitions()) {
+      // Each fault's start and end, for every instance here (a kill fails what it holds).
+      fleet_->timers().ScheduleAt(start_ns_ + static_cast<int64_t>(t * 1e9), [this] {
+        const int64_t now = Fleet::NowNs();
+        for (auto& inst : instances_) inst->ApplyFaults(now);
+      });
+    }
     prober_ = std::make_unique<HopProber>(*fleet_);
     prober_->Start();
     return 0;

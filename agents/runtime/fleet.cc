@@ -12,7 +12,50 @@
 namespace archload::agent {
 
 Fleet::Fleet(asio::io_context& io, uint64_t seed)
-    : io_(io), timers_(io), peers_(io, "", health_), rng_(seed) {}
+    : io_(io),
+      timers_(io),
+      peers_(io, "", health_),
+      fault_rng_(model::StreamSeed({seed, model::kFaultStream})),
+      rng_(seed) {}
+
+namespace {
+
+// The assignment's faults, checked: every group and instance they name is in the run.
+model::FaultSchedule FaultsOf(const v1::Assignment& a) {
+  std::vector<model::Fault> out;
+  auto group_ok = [&](int g) { return g >= 0 && g < a.groups_size(); };
+  for (const auto& f : a.faults()) {
+    model::Fault m;
+    const auto kind = model::ParseFaultKind(f.kind());
+    if (!kind) throw std::invalid_argument("a fault of unknown kind '" + f.kind() + "'");
+    m.kind = *kind;
+    m.group = f.group();
+    m.instance = f.has_instance() ? f.instance() : -1;
+    m.peer_group = f.peer_group();
+    m.both_ways = !f.one_way();
+    m.start_s = f.start_s();
+    m.duration_s = f.duration_s();
+    m.restart = !f.no_restart();
+    m.fraction = f.fraction() > 0 ? f.fraction() : 1;
+    m.multiplier = f.multiplier() > 0 ? f.multiplier() : 1;
+    m.delay = model::ServiceTimeSampler(
+        f.delay().distribution().empty() ? "fixed" : f.delay().distribution(), f.delay().mean_ms(),
+        f.delay().cv(),
+        std::vector<double>(f.delay().samples_ms().begin(), f.delay().samples_ms().end()));
+    const bool needs_group = m.kind != model::FaultKind::kOverload;
+    if ((needs_group && !group_ok(m.group)) ||
+        (m.kind == model::FaultKind::kPartition && !group_ok(m.peer_group)) ||
+        (m.instance >= 0 && m.instance >= a.groups(m.group).count()) ||
+        !(m.start_s >= 0) || !(m.duration_s >= 0) || !(m.fraction <= 1)) {
+      throw std::invalid_argument("a " + f.kind() + " fault names a group, instance or time "
+                                  "outside the run");
+    }
+    out.push_back(std::move(m));
+  }
+  return model::FaultSchedule(std::move(out));
+}
+
+}  // namespace
 
 void Fleet::Configure(const v1::Assignment& assignment) {
   // Every index the data plane will use comes from here: check them once, so that nothing later
@@ -32,6 +75,7 @@ void Fleet::Configure(const v1::Assignment& assignment) {
     }
   }
   peers_.set_secret(assignment.data_secret());
+  faults_ = FaultsOf(assignment);
   groups_.clear();
   design_ = spec::Design{};
   // The NFR targets become exact bucket edges of the exposed histograms: count them here, as

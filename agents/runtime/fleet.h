@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "agents/backend/backend.h"
+#include "common/model/fault_schedule.h"
 #include "agents/backend/http_proxy_backend.h"
 #include "agents/core/timer_queue.h"
 #include "agents/net/net_health.h"
@@ -53,6 +54,7 @@ struct GroupCounters : VisitCounters {
   stats::Histogram queue_wait_ns;  // arrival until a service slot was free
   stats::Histogram service_ns;     // in service: the emulated time, as long as it really took
   uint64_t hold_ns = 0;            // service_ns's exact sum (busy_ns is the sampled times')
+  uint64_t fault_failed = 0;       // requests an injected fault failed here (warm-up included)
   stats::Histogram async_ns;
   stats::ThresholdCounts async_under;  // exact counts of async_ns at the async NFR targets
   stats::Histogram lateness_ns;        // emulated service end: actual - intended
@@ -138,6 +140,14 @@ class Fleet {
 
   static int64_t NowNs() { return TimerQueue::NowNs(); }
 
+  // Injected faults (docs/faults.md), on the load's clock: seconds since it started.
+  const model::FaultSchedule& faults() const { return faults_; }
+  void SetFaults(model::FaultSchedule faults) { faults_ = std::move(faults); }
+  void set_load_start(int64_t ns) { load_start_ns_ = ns; }
+  double LoadSeconds(int64_t now_ns) const { return (now_ns - load_start_ns_) / 1e9; }
+  // Faults draw from their own stream: a run with faults keeps the design's own samples.
+  std::mt19937_64& fault_rng() { return fault_rng_; }
+
   // The group's real backend, connected on first use (the instances of an agent share it); null
   // when the group is emulated. Close them all before the instances go.
   Backend* BackendOf(int group);
@@ -158,6 +168,9 @@ class Fleet {
   TimerQueue timers_;
   NetHealth health_;
   PeerPool peers_;
+  model::FaultSchedule faults_;
+  int64_t load_start_ns_ = 0;
+  std::mt19937_64 fault_rng_;
   std::mt19937_64 rng_;
   std::vector<GroupRuntime> groups_;
   spec::Design design_;  // the shape CallRules needs: names, types, roles, connections

@@ -35,6 +35,7 @@ void Instance::OnRequest(const std::shared_ptr<FrameSink>& caller, const Frame& 
   w->counted = fleet_.Counted(w->arrive_ns);
   if (w->counted) Count([](VisitCounters& c) { ++c.received; });
   w->frame.AddHop(static_cast<uint16_t>(group_), static_cast<uint16_t>(index_), w->arrive_ns);
+  if (!fleet_.faults().empty() && !AdmitUnderFaults(w)) return;
   if (in_service_ < std::max(1, g.spec.concurrency())) {
     const int64_t now = w->arrive_ns;
     StartService(std::move(w), now);
@@ -79,7 +80,12 @@ void Instance::StartService(std::shared_ptr<Waiting> w, int64_t now) {
     }
   }
   const auto& sampler = w->frame.request_class == 0 ? g.read : g.write;
-  const int64_t service_ns = sampler.SampleNs(fleet_.rng());
+  int64_t service_ns = sampler.SampleNs(fleet_.rng());
+  if (!fleet_.faults().empty()) {
+    service_ns += FaultDelayNs(now);
+    w->serving = true;
+    serving_.push_back(w);
+  }
   if (service_ns <= 0) {
     // Nothing to emulate (a pass-through hop, or service times scaled to zero): no timer, so a
     // zero-cost hop costs the harness only its forwarding.
@@ -151,6 +157,8 @@ void Instance::OnBackendDone(const std::shared_ptr<Waiting>& w, int64_t began,
 void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_ns,
                              std::optional<bool> real_miss) {
   auto& g = fleet_.group(group_);
+  if (w->lost) return;  // a kill failed it in service, and freed its slot then
+  w->serving = false;
   --in_service_;
   Count([](VisitCounters& c) { --c.in_service; });
   const int64_t now = Fleet::NowNs();
@@ -179,6 +187,7 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
       Count([](VisitCounters& c) { ++c.completed; });
       ++g.counters.published;
     }
+    if (!serving_.empty()) std::erase(serving_, w);
     Respond(*w, FrameStatus::kOk, false, w->frame);
     if (g.backend) return;  // the real broker holds it and feeds the consumers
     Frame message = w->frame;
@@ -214,6 +223,8 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
   auto task = std::make_shared<Task>(
       fleet_, group_, w->frame, self_miss,
       [this, w, self_miss, delivery](FrameStatus status, const Frame& trace) {
+        if (!serving_.empty()) std::erase(serving_, w);
+        if (w->lost) return;  // a kill answered it already
         if (!w->counted) {
           Respond(*w, status, !self_miss, trace);
           return;
@@ -236,7 +247,7 @@ void Instance::OnServiceDone(const std::shared_ptr<Waiting>& w, int64_t service_
 }
 
 void Instance::Respond(const Waiting& w, FrameStatus status, bool hit, const Frame& trace) {
-  if (w.frame.flags & kFlagOneWay) return;
+  if (w.frame.flags & kFlagOneWay || w.lost) return;
   auto caller = w.caller.lock();
   if (!caller) return;
   Frame r = trace;

@@ -29,6 +29,9 @@ class Instance {
   void OnRequest(const std::shared_ptr<FrameSink>& caller, const Frame& frame);
   // Whether `group` is on the message's path (its trace): it is not delivered there.
   static bool OnPath(const Frame& message, int group);
+  // A fault starts or ends now: a kill fails what the instance holds; the end of a hang lets go
+  // of the requests it held (never answered: the callers' timeouts decide).
+  void ApplyFaults(int64_t now);
 
   // Brokers: each downstream consumer group's backlog and flow control.
   struct ConsumerGroup {
@@ -52,6 +55,8 @@ class Instance {
     int64_t arrive_ns;
     int64_t service_end_ns = 0;  // when the emulated service time is due to end
     bool counted = true;         // arrived inside the measuring window (not warm-up)
+    bool lost = false;           // a fault ended it (kill): answered already, nothing more
+    bool serving = false;        // faults only: holds a service slot now
   };
 
   // Applies f to the group's counters and to this instance's own, when it keeps them.
@@ -74,6 +79,14 @@ class Instance {
                      bool lookup);
   void Respond(const Waiting& w, FrameStatus status, bool hit, const Frame& trace);
   void Publish(const Frame& message);
+
+  // Injected faults (instance_faults.cc, docs/faults.md). False when a fault took the request
+  // (refused, failed or held forever): the caller does nothing more with it.
+  bool AdmitUnderFaults(const std::shared_ptr<Waiting>& w);
+  // Added latency from slow faults for a visit starting now (0: none).
+  int64_t FaultDelayNs(int64_t now);
+  // Ends every visit the instance holds, each answered as failed (a kill resets connections).
+  void LoseEverything(int64_t now);
   void Pump(ConsumerGroup& cg);
 
   Fleet& fleet_;
@@ -81,6 +94,11 @@ class Instance {
   int index_;
   std::deque<std::shared_ptr<Waiting>> queue_;
   int in_service_ = 0;
+  // Faults only (empty otherwise): visits from their service until they answer (a kill fails them
+  // at once, in service or waiting for downstream calls); requests a hang holds.
+  std::vector<std::shared_ptr<Waiting>> serving_;
+  std::vector<std::shared_ptr<Waiting>> hung_;
+  bool dead_ = false;
   bool starting_queued_ = false;
   std::vector<ConsumerGroup> consumers_;  // brokers only
   std::unique_ptr<LruKeys> keys_;         // caches with a key space only

@@ -29,6 +29,7 @@ enum StreamPurpose : uint64_t {
   kArrivalStream = 1,
   kClassStream = 2,
   kServiceStream = 3,
+  kFaultStream = 4,  // injected faults' draws (error and slow fractions, delays)
 };
 
 }  // namespace archload::model
