@@ -98,6 +98,27 @@ void Fleet::Configure(const v1::Assignment& assignment) {
           st.distribution(), st.mean_ms(), st.cv(),
           std::vector<double>(st.samples_ms().begin(), st.samples_ms().end()));
     };
+    if (g.resilience().present()) {
+      const auto& r = g.resilience();
+      auto& m = rt.resilience;
+      m.timeout_ms = r.timeout_ms();
+      m.retries = std::max(0, r.retries());
+      m.backoff_base_ms = r.backoff_base_ms();
+      m.backoff_max_ms = r.backoff_max_ms();
+      m.retry_budget = r.retry_budget();
+      m.retry_budget_min_per_s = r.retry_budget_min_per_s();
+      m.max_pending = r.max_pending();
+      m.health = {r.check_interval_ms(), r.check_timeout_ms(), r.check_fall(), r.check_rise()};
+      m.outlier = {r.outlier_consecutive(), r.outlier_base_ms(), r.outlier_max_ms(),
+                   r.outlier_max_fraction()};
+      rt.resilient = true;
+    } else {
+      // Without settings callers wait for every answer and never give up on an instance.
+      rt.resilience.timeout_ms = 0;
+      rt.resilience.retries = 0;
+      rt.resilience.outlier.consecutive_failures = 0;
+      rt.resilience.health.interval_ms = 0;
+    }
     rt.read = sampler(g.read());
     rt.write = sampler(g.write());
     groups_.push_back(std::move(rt));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "agents/backend/backend.h"
+#include "agents/runtime/call_edges.h"
 #include "common/model/fault_schedule.h"
 #include "agents/backend/http_proxy_backend.h"
 #include "agents/core/timer_queue.h"
@@ -86,7 +87,10 @@ struct ClientCounters {
 struct GroupRuntime {
   v1::GroupSpec spec;
   std::unique_ptr<Backend> backend;   // a real component instead of the emulation (null: none)
-  HttpProxyBackend* proxy = nullptr;  // the backend, when it is a real HTTP proxy: call it there
+  HttpProxyBackend* proxy = nullptr;
+  // How callers treat this group (docs/faults.md); `resilient`: calls to it go through Call.
+  model::Resilience resilience;
+  bool resilient = false;  // the backend, when it is a real HTTP proxy: call it there
   stats::Histogram backend_ns;        // its commands' round trips (counted visits)
   spec::Role role = spec::Role::kService;
   model::ServiceTimeSampler read;
@@ -147,6 +151,16 @@ class Fleet {
   double LoadSeconds(int64_t now_ns) const { return (now_ns - load_start_ns_) / 1e9; }
   // Faults draw from their own stream: a run with faults keeps the design's own samples.
   std::mt19937_64& fault_rng() { return fault_rng_; }
+  // Calls to `target` go through Call (timeouts, retries, ejection) rather than straight out.
+  bool CallsThroughResilience(int target) const {
+    return groups_[target].resilient || !faults_.empty();
+  }
+  EdgeState& Edge(int caller, int target) {
+    return edges_.Of(
+        caller, target, [this](int t) { return groups_[t].resilience; },
+        [this](int t) { return peers_.InstanceCount(t); });
+  }
+  const CallEdges& edges() const { return edges_; }
 
   // The group's real backend, connected on first use (the instances of an agent share it); null
   // when the group is emulated. Close them all before the instances go.
@@ -168,6 +182,7 @@ class Fleet {
   TimerQueue timers_;
   NetHealth health_;
   PeerPool peers_;
+  CallEdges edges_;
   model::FaultSchedule faults_;
   int64_t load_start_ns_ = 0;
   std::mt19937_64 fault_rng_;

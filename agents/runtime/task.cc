@@ -1,5 +1,7 @@
 #include "agents/runtime/task.h"
 
+#include "agents/runtime/call.h"
+
 namespace archload::agent {
 
 using model::StepCondition;
@@ -56,6 +58,11 @@ void Task::Issue(const model::Call& call, bool async, std::function<void(const F
     out.target_group = static_cast<uint16_t>(call.target);
     out.target_instance = 0;
     proxy->Call(out, std::move(on_reply));
+    return;
+  }
+  if (fleet_.CallsThroughResilience(call.target) && !async) {
+    Call::Start(fleet_, group_, call.target, out, fleet_.group(group_).spec.balance(),
+                std::move(on_reply));
     return;
   }
   const int instance =
