@@ -118,6 +118,33 @@ struct Backend {
   std::optional<double> timeout_ms;  // a call the backend has not answered by then fails
 };
 
+// How callers of a component detect and survive its failures (docs/faults.md). Unset fields
+// take the defaults of common/model/resilience.h.
+struct Resilience {
+  std::optional<double> timeout_ms, backoff_base_ms, backoff_max_ms, retry_budget;
+  std::optional<int> retries, retry_budget_min_per_s, max_pending;
+  std::optional<double> check_interval_ms, check_timeout_ms;
+  std::optional<int> check_fall, check_rise;
+  std::optional<int> outlier_consecutive;
+  std::optional<double> outlier_base_ms, outlier_max_ms, outlier_max_fraction;
+};
+
+// An injected fault (docs/faults.md). Times are seconds from the load's start.
+struct Fault {
+  std::string kind;        // kill | hang | slow | errors | partition | overload
+  std::string component;   // the target (partition: the calling side); overload: none
+  std::optional<int> instance;  // one instance (after --scale); none: all of them
+  std::string peer;        // partition: the called side
+  bool one_way = false;    // partition: only calls from `component` to `peer`
+  double start_s = 0;
+  double duration_s = 0;   // 0: until the run ends
+  bool restart = true;     // kill
+  std::optional<double> fraction;       // slow, errors
+  std::optional<ServiceTime> delay;     // slow
+  std::optional<double> multiplier;     // overload
+  int line = 0;
+};
+
 struct Component {
   std::string name;
   std::string type;
@@ -137,7 +164,8 @@ struct Component {
   std::optional<ServiceTime> service_time;
   std::optional<CallScript> calls;
   std::optional<Keyspace> keyspace;  // cache, cdn
-  std::optional<Backend> backend;    // a real component instead of the emulation
+  std::optional<Backend> backend;        // a real component instead of the emulation
+  std::optional<Resilience> resilience;  // how callers treat it (docs/faults.md)
   bool added_by_planner = false;     // not in the source design; added to satisfy its tiers
   int line = 0;  // 1-based line in the file it came from; 0 when built in memory
 };
@@ -152,6 +180,7 @@ struct Design {
   bool synthesized = false;  // built from available components, not the seed's reference
   std::vector<Component> components;
   std::vector<Connection> connections;
+  std::vector<Fault> faults;
 
   const Component* Find(const std::string& name) const;
   Component* Find(const std::string& name);

@@ -76,6 +76,32 @@ void EmitComponent(YAML::Emitter& out, const Component& c) {
     }
     out << YAML::EndMap;
   }
+  if (c.resilience) {
+    const auto& r = *c.resilience;
+    out << YAML::Key << "resilience" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    auto num = [&](const char* k, const std::optional<double>& v) {
+      if (v) out << YAML::Key << k << YAML::Value << FormatNumber(*v);
+    };
+    auto integer = [&](const char* k, const std::optional<int>& v) {
+      if (v) out << YAML::Key << k << YAML::Value << *v;
+    };
+    num("timeout_ms", r.timeout_ms);
+    integer("retries", r.retries);
+    num("backoff_base_ms", r.backoff_base_ms);
+    num("backoff_max_ms", r.backoff_max_ms);
+    num("retry_budget", r.retry_budget);
+    integer("retry_budget_min_per_s", r.retry_budget_min_per_s);
+    integer("max_pending", r.max_pending);
+    num("check_interval_ms", r.check_interval_ms);
+    num("check_timeout_ms", r.check_timeout_ms);
+    integer("check_fall", r.check_fall);
+    integer("check_rise", r.check_rise);
+    integer("outlier_consecutive", r.outlier_consecutive);
+    num("outlier_base_ms", r.outlier_base_ms);
+    num("outlier_max_ms", r.outlier_max_ms);
+    num("outlier_max_fraction", r.outlier_max_fraction);
+    out << YAML::EndMap;
+  }
   if (c.calls) {
     out << YAML::Key << "calls" << YAML::Value;
     EmitCallScript(out, *c.calls);
@@ -267,6 +293,30 @@ std::string EmitProblemYaml(const Problem& p) {
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;
+    if (!p.design->faults.empty()) {
+      out << YAML::Key << "faults" << YAML::Value << YAML::BeginSeq;
+      for (const auto& f : p.design->faults) {
+        out << YAML::BeginMap;
+        out << YAML::Key << "kind" << YAML::Value << Scalar{f.kind};
+        if (!f.component.empty()) out << YAML::Key << "component" << YAML::Value << Scalar{f.component};
+        if (f.instance) out << YAML::Key << "instance" << YAML::Value << *f.instance;
+        if (!f.peer.empty()) out << YAML::Key << "peer" << YAML::Value << Scalar{f.peer};
+        if (f.one_way) out << YAML::Key << "one_way" << YAML::Value << true;
+        out << YAML::Key << "start_s" << YAML::Value << FormatNumber(f.start_s);
+        out << YAML::Key << "duration_s" << YAML::Value << FormatNumber(f.duration_s);
+        if (!f.restart) out << YAML::Key << "restart" << YAML::Value << false;
+        if (f.fraction) out << YAML::Key << "fraction" << YAML::Value << FormatNumber(*f.fraction);
+        if (f.delay) {
+          out << YAML::Key << "delay" << YAML::Value;
+          EmitServiceTime(out, *f.delay);
+        }
+        if (f.multiplier) {
+          out << YAML::Key << "multiplier" << YAML::Value << FormatNumber(*f.multiplier);
+        }
+        out << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
     out << YAML::EndMap;
   }
   out << YAML::EndMap;

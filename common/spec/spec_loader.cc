@@ -246,7 +246,7 @@ Component ReadComponent(const Reader& r, const YAML::Node& node, const std::stri
   r.OnlyKeys(node, field,
              {"name", "type", "role", "count", "concurrency", "capacity_rps", "read_capacity_rps",
               "write_capacity_rps", "hit_rate", "queue_limit", "partitions", "balance",
-              "service_time", "calls", "keyspace", "backend", "added_by_planner"});
+              "service_time", "calls", "keyspace", "backend", "resilience", "added_by_planner"});
   Component c;
   c.line = node.Mark().line + 1;
   c.name = r.Str(node, field, "name", true);
@@ -295,6 +295,33 @@ Component ReadComponent(const Reader& r, const YAML::Node& node, const std::stri
     if (const std::string why = BackendProblem(be, c.role); !why.empty()) r.Fail(b, f, why);
     c.backend = be;
   }
+  if (node["resilience"].IsDefined()) {
+    const std::string f = Reader::Join(field, "resilience");
+    const YAML::Node n = node["resilience"];
+    r.ExpectMap(n, f);
+    r.OnlyKeys(n, f,
+               {"timeout_ms", "retries", "backoff_base_ms", "backoff_max_ms", "retry_budget",
+                "retry_budget_min_per_s", "max_pending", "check_interval_ms", "check_timeout_ms",
+                "check_fall", "check_rise", "outlier_consecutive", "outlier_base_ms",
+                "outlier_max_ms", "outlier_max_fraction"});
+    Resilience res;
+    res.timeout_ms = r.Num(n, f, "timeout_ms", 0.0, 1e7);
+    res.retries = r.Int(n, f, "retries", 0, 100);
+    res.backoff_base_ms = r.Num(n, f, "backoff_base_ms", 0.0, 1e7);
+    res.backoff_max_ms = r.Num(n, f, "backoff_max_ms", 0.0, 1e7);
+    res.retry_budget = r.Num(n, f, "retry_budget", -1.0, 100.0);
+    res.retry_budget_min_per_s = r.Int(n, f, "retry_budget_min_per_s", 0, 1000000);
+    res.max_pending = r.Int(n, f, "max_pending", 0, 100000000);
+    res.check_interval_ms = r.Num(n, f, "check_interval_ms", 0.0, 1e7);
+    res.check_timeout_ms = r.Num(n, f, "check_timeout_ms", 0.0, 1e7);
+    res.check_fall = r.Int(n, f, "check_fall", 1, 1000);
+    res.check_rise = r.Int(n, f, "check_rise", 1, 1000);
+    res.outlier_consecutive = r.Int(n, f, "outlier_consecutive", 0, 1000000);
+    res.outlier_base_ms = r.Num(n, f, "outlier_base_ms", 0.0, 1e9);
+    res.outlier_max_ms = r.Num(n, f, "outlier_max_ms", 0.0, 1e9);
+    res.outlier_max_fraction = r.Num(n, f, "outlier_max_fraction", 0.0, 1.0);
+    c.resilience = res;
+  }
   if (node["keyspace"].IsDefined()) {
     const std::string f = Reader::Join(field, "keyspace");
     const YAML::Node k = node["keyspace"];
@@ -324,10 +351,43 @@ Component ReadComponent(const Reader& r, const YAML::Node& node, const std::stri
   return c;
 }
 
+Fault ReadFault(const Reader& r, const YAML::Node& node, const std::string& field) {
+  r.ExpectMap(node, field);
+  r.OnlyKeys(node, field,
+             {"kind", "component", "instance", "peer", "one_way", "start_s", "duration_s",
+              "restart", "fraction", "delay", "multiplier"});
+  Fault f;
+  f.line = node.Mark().line + 1;
+  f.kind = r.Str(node, field, "kind", true);
+  if (f.kind != "kill" && f.kind != "hang" && f.kind != "slow" && f.kind != "errors" &&
+      f.kind != "partition" && f.kind != "overload") {
+    r.Fail(node["kind"], Reader::Join(field, "kind"),
+           "unknown fault '" + f.kind + "' (expected kill, hang, slow, errors, partition, overload)");
+  }
+  const bool overload = f.kind == "overload";
+  f.component = r.Str(node, field, "component", !overload);
+  f.instance = r.Int(node, field, "instance", 0, kMaxCount);
+  f.peer = r.Str(node, field, "peer", f.kind == "partition");
+  f.one_way = r.Bool(node, field, "one_way");
+  f.start_s = r.Num(node, field, "start_s", 0.0, 1e7).value_or(0);
+  f.duration_s = r.Num(node, field, "duration_s", 0.0, 1e7).value_or(0);
+  f.restart = !node["restart"].IsDefined() || r.Bool(node, field, "restart");
+  f.fraction = r.Num(node, field, "fraction", 1e-9, 1.0);
+  f.multiplier = r.Num(node, field, "multiplier", 1e-3, 1e6);
+  if (node["delay"].IsDefined()) {
+    f.delay = ReadServiceTime(r, node["delay"], Reader::Join(field, "delay"));
+  }
+  if (f.kind == "slow" && !f.delay) r.Fail(node, Reader::Join(field, "delay"), "a slow fault needs a delay");
+  if (overload && !f.multiplier) {
+    r.Fail(node, Reader::Join(field, "multiplier"), "an overload needs a multiplier");
+  }
+  return f;
+}
+
 Design ReadDesign(const Reader& r, const YAML::Node& node) {
   const std::string field = "design";
   r.ExpectMap(node, field);
-  r.OnlyKeys(node, field, {"synthesized", "components", "connections"});
+  r.OnlyKeys(node, field, {"synthesized", "components", "connections", "faults"});
   Design d;
   d.synthesized = r.Bool(node, field, "synthesized");
   const YAML::Node comps = node["components"];
@@ -363,6 +423,20 @@ Design ReadDesign(const Reader& r, const YAML::Node& node) {
         }
       }
       d.connections.push_back(std::move(c));
+    }
+  }
+  const YAML::Node faults = node["faults"];
+  if (faults.IsDefined() && !faults.IsNull()) {
+    r.ExpectSeq(faults, "design.faults");
+    for (size_t i = 0; i < faults.size(); ++i) {
+      Fault f = ReadFault(r, faults[i], Reader::Index("design.faults", i));
+      for (const std::string* n : {&f.component, &f.peer}) {
+        if (!n->empty() && !names.count(*n)) {
+          r.Fail(faults[i], Reader::Index("design.faults", i),
+                 "no component is named '" + *n + "'");
+        }
+      }
+      d.faults.push_back(std::move(f));
     }
   }
   // Every component a script calls must exist.
