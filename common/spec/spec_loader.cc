@@ -460,6 +460,12 @@ Design ReadDesign(const Reader& r, const YAML::Node& node) {
 
 }  // namespace
 
+Fault ParseFaultFlag(const std::string& text) {
+  const std::string source = "--fault '" + text + "'";
+  const YAML::Node node = LoadBoundedYaml(text, source);
+  return ReadFault(Reader(source), node, "fault");
+}
+
 Problem ParseProblemYaml(const std::string& text, const std::string& source) {
   const YAML::Node root = LoadBoundedYaml(text, source);
   Reader r(source);

@@ -28,6 +28,10 @@ inline constexpr int kMaxCount = 1'000'000;
 Problem LoadProblemFile(const std::filesystem::path& path);
 Problem ParseProblemYaml(const std::string& text, const std::string& source);
 
+// `--fault "{kind: kill, component: App Servers, instance: 3, start_s: 5, duration_s: 10}"`: one
+// fault in the design's own syntax (a YAML flow map). Throws SpecError naming the flag.
+Fault ParseFaultFlag(const std::string& text);
+
 // Deterministic YAML for a problem: the same problem always gives the same bytes, so the
 // committed catalog can be compared with a fresh import.
 std::string EmitProblemYaml(const Problem& problem);

@@ -1,5 +1,7 @@
 #include "controller/run/run_spec.h"
 
+#include "common/model/resilience.h"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -168,6 +170,67 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
   for (const auto& g : rs.groups) {
     if (g.backend().kind() != "haproxy") continue;
     for (int d : g.downstream()) rs.groups[d].set_http_ingress(true);
+  }
+  // Faults name components; agents get group indices (docs/faults.md).
+  std::vector<spec::Fault> faults = design.faults;
+  faults.insert(faults.end(), o.faults.begin(), o.faults.end());
+  auto index_of = [&](const std::string& name) {
+    for (size_t k = 0; k < design.components.size(); ++k) {
+      if (design.components[k].name == name) return static_cast<int>(k);
+    }
+    throw std::invalid_argument("a fault names '" + name + "', which is not a component");
+  };
+  for (const auto& f : faults) {
+    v1::FaultSpec p;
+    p.set_kind(f.kind);
+    if (!f.component.empty()) p.set_group(index_of(f.component));
+    if (f.instance) {
+      const int count = rs.groups[p.group()].count();
+      if (*f.instance >= count) {
+        throw std::invalid_argument("a " + f.kind + " fault names instance " +
+                                    std::to_string(*f.instance) + " of '" + f.component +
+                                    "', which has " + std::to_string(count) + " in this run");
+      }
+      p.set_instance(*f.instance);
+    }
+    if (!f.peer.empty()) p.set_peer_group(index_of(f.peer));
+    p.set_one_way(f.one_way);
+    p.set_start_s(f.start_s);
+    p.set_duration_s(f.duration_s);
+    p.set_no_restart(!f.restart);
+    p.set_fraction(f.fraction.value_or(0));
+    p.set_multiplier(f.multiplier.value_or(0));
+    if (f.delay) {
+      auto* d = p.mutable_delay();
+      d->set_distribution(f.delay->distribution);
+      d->set_mean_ms(f.delay->mean_ms);
+      d->set_cv(f.delay->cv);
+      for (double v : f.delay->samples_ms) d->add_samples_ms(v);
+    }
+    rs.faults.push_back(std::move(p));
+  }
+  // How callers treat each component: the design's settings over the defaults.
+  for (size_t k = 0; k < design.components.size() && k < rs.groups.size(); ++k) {
+    const auto& r = design.components[k].resilience;
+    if (!r) continue;
+    const model::Resilience d;
+    auto* p = rs.groups[k].mutable_resilience();
+    p->set_present(true);
+    p->set_timeout_ms(r->timeout_ms.value_or(d.timeout_ms));
+    p->set_retries(r->retries.value_or(d.retries));
+    p->set_backoff_base_ms(r->backoff_base_ms.value_or(d.backoff_base_ms));
+    p->set_backoff_max_ms(r->backoff_max_ms.value_or(d.backoff_max_ms));
+    p->set_retry_budget(r->retry_budget.value_or(d.retry_budget));
+    p->set_retry_budget_min_per_s(r->retry_budget_min_per_s.value_or(d.retry_budget_min_per_s));
+    p->set_max_pending(r->max_pending.value_or(d.max_pending));
+    p->set_check_interval_ms(r->check_interval_ms.value_or(d.health.interval_ms));
+    p->set_check_timeout_ms(r->check_timeout_ms.value_or(d.health.timeout_ms));
+    p->set_check_fall(r->check_fall.value_or(d.health.fall));
+    p->set_check_rise(r->check_rise.value_or(d.health.rise));
+    p->set_outlier_consecutive(r->outlier_consecutive.value_or(d.outlier.consecutive_failures));
+    p->set_outlier_base_ms(r->outlier_base_ms.value_or(d.outlier.base_ejection_ms));
+    p->set_outlier_max_ms(r->outlier_max_ms.value_or(d.outlier.max_ejection_ms));
+    p->set_outlier_max_fraction(r->outlier_max_fraction.value_or(d.outlier.max_ejected_fraction));
   }
   return rs;
 }

@@ -29,6 +29,8 @@ struct RunOptions {
   int timer_spin_us = kDefaultTimerSpinUs;
   // Seconds of load at the start that are not counted (knee trials: queues reach steady state).
   double warmup_s = 0;
+  // Faults from the command line (--fault), added to the design's own (docs/faults.md).
+  std::vector<spec::Fault> faults;
 };
 
 struct RunSpec {
@@ -39,6 +41,7 @@ struct RunSpec {
   std::string data_secret;  // 32 random bytes: the data plane's handshake key for this run
   double divisor = 1;
   int implicit_client = -1;  // index of the added client group, or -1
+  std::vector<v1::FaultSpec> faults;  // the design's and --fault's, by group index
 };
 
 RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& options, int agents);

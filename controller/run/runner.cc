@@ -152,6 +152,7 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
     a->set_stats_interval_s(1.0);
     a->set_timer_spin_us(o.run.timer_spin_us);
     a->set_data_secret(spec.data_secret);
+    for (const auto& f : spec.faults) *a->add_faults() = f;
     CheckSize(m, "the assignment for " + admitted[i].id);
     if (!server.Send(i, m)) fail(admitted[i].id + " went away before its assignment");
   }
