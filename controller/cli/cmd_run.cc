@@ -118,6 +118,16 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
     }
     it->backend = backend;
   }
+  for (const auto& text : o.faults) {
+    if (!problem.design) throw std::invalid_argument("--fault: " + problem.id + " has no design");
+    spec::Fault f = spec::ParseFaultFlag(text);  // SpecError names the flag and the field
+    for (const std::string* n : {&f.component, &f.peer}) {
+      if (!n->empty() && !problem.design->Find(*n)) {
+        throw std::invalid_argument("--fault '" + text + "': no component '" + *n + "'");
+      }
+    }
+    problem.design->faults.push_back(std::move(f));
+  }
   if (o.profile != "constant" && o.profile != "ramp" && o.profile != "step" &&
       o.profile != "spike") {
     std::cerr << "error: --profile '" << o.profile << "': expected constant, ramp, step or spike\n";

@@ -129,6 +129,9 @@ int main(int argc, char** argv) {
   prun->add_option("--backend", run.backends,
                    "a real component for a group: \"Shared Cache=redis://127.0.0.1:6379\", "
                    "\"Events=kafka://h:9092\", \"Load Balancer=haproxy\" (repeatable)");
+  prun->add_option("--fault", run.faults,
+                   "inject a fault, in the design's syntax: \"{kind: kill, component: App Servers, "
+                   "instance: 0, start_s: 5, duration_s: 10}\" (repeatable; docs/faults.md)");
   prun->add_option("--warmup", run.warmup,
                    "e.g. 2s: the first seconds load the design but are not counted (default 0)");
   prun->add_flag("--until-confident", run.until_confident,

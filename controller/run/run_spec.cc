@@ -172,8 +172,7 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
     for (int d : g.downstream()) rs.groups[d].set_http_ingress(true);
   }
   // Faults name components; agents get group indices (docs/faults.md).
-  std::vector<spec::Fault> faults = design.faults;
-  faults.insert(faults.end(), o.faults.begin(), o.faults.end());
+  const std::vector<spec::Fault>& faults = design.faults;  // --fault adds to them (cmd_run)
   auto index_of = [&](const std::string& name) {
     for (size_t k = 0; k < design.components.size(); ++k) {
       if (design.components[k].name == name) return static_cast<int>(k);

@@ -29,8 +29,6 @@ struct RunOptions {
   int timer_spin_us = kDefaultTimerSpinUs;
   // Seconds of load at the start that are not counted (knee trials: queues reach steady state).
   double warmup_s = 0;
-  // Faults from the command line (--fault), added to the design's own (docs/faults.md).
-  std::vector<spec::Fault> faults;
 };
 
 struct RunSpec {
