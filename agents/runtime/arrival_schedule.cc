@@ -10,6 +10,14 @@ ArrivalSchedule::ArrivalSchedule(RateProfile profile, uint64_t seed)
     : p_(std::move(profile)), rng_(seed) {}
 
 double ArrivalSchedule::RateAt(double t) const {
+  double surge = 1;
+  for (const auto& s : p_.surges) {
+    if (t >= s.from_s && t < s.to_s) surge *= s.multiplier;
+  }
+  return surge * ProfileRateAt(t);
+}
+
+double ArrivalSchedule::ProfileRateAt(double t) const {
   const double d = p_.duration_s > 0 ? p_.duration_s : 1;
   const double f = std::clamp(t / d, 0.0, 1.0);
   if (p_.kind == "ramp") return p_.start_rps + (p_.rate_rps - p_.start_rps) * f;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace archload::agent {
 
@@ -16,6 +17,11 @@ struct RateProfile {
   double spike_multiplier = 1;    // spike: rate × multiplier from 40% to 60% of the run
   double duration_s = 0;
   bool poisson = true;
+  // Overload faults (docs/faults.md): the rate × multiplier over [from_s, to_s).
+  struct Surge {
+    double from_s, to_s, multiplier;
+  };
+  std::vector<Surge> surges;
 };
 
 class ArrivalSchedule {
@@ -28,6 +34,8 @@ class ArrivalSchedule {
   double Next();
 
  private:
+  double ProfileRateAt(double t_s) const;
+
   RateProfile p_;
   std::mt19937_64 rng_;
   double t_ = 0;
