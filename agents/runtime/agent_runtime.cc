@@ -311,6 +311,10 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     c->set_write_latency_ns(cc.write_ns.Serialize());
     c->set_max_send_lag_ns(cc.max_send_lag_ns);
     c->set_send_lag_ns(cc.send_lag_ns.Serialize());
+    if (final) {
+      c->mutable_timeline_ok()->Assign(cc.timeline_ok.begin(), cc.timeline_ok.end());
+      c->mutable_timeline_failed()->Assign(cc.timeline_failed.begin(), cc.timeline_failed.end());
+    }
     // Since Start, so the figures are the run's, not process start-up's (which with 100 agents
     // would outweigh a minute of stats and keepalives).
     auto* h = s.mutable_health();

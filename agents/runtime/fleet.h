@@ -82,6 +82,17 @@ struct ClientCounters {
   // Exact counts of read_ns / write_ns at the latency NFR targets (for the metrics' buckets).
   stats::ThresholdCounts read_under;
   stats::ThresholdCounts write_under;
+  // By intended send time, 100 ms bins from the load's start (docs/faults.md).
+  std::vector<uint32_t> timeline_ok, timeline_failed;
+  static constexpr int64_t kTimelineBinNs = 100'000'000;
+  void Timeline(int64_t intended_ns, int64_t load_start_ns, bool ok) {
+    if (intended_ns < load_start_ns) return;
+    const auto bin = static_cast<size_t>((intended_ns - load_start_ns) / kTimelineBinNs);
+    if (bin > 1'000'000) return;  // a day: beyond any run
+    auto& v = ok ? timeline_ok : timeline_failed;
+    if (v.size() <= bin) v.resize(bin + 1, 0);
+    ++v[bin];
+  }
 };
 
 struct GroupRuntime {
@@ -148,6 +159,7 @@ class Fleet {
   const model::FaultSchedule& faults() const { return faults_; }
   void SetFaults(model::FaultSchedule faults) { faults_ = std::move(faults); }
   void set_load_start(int64_t ns) { load_start_ns_ = ns; }
+  int64_t load_start_ns() const { return load_start_ns_; }
   double LoadSeconds(int64_t now_ns) const { return (now_ns - load_start_ns_) / 1e9; }
   // Faults draw from their own stream: a run with faults keeps the design's own samples.
   std::mt19937_64& fault_rng() { return fault_rng_; }

@@ -88,6 +88,7 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
         // Throughput is what completes inside the window, whenever it was sent; latency and
         // errors belong to the requests sent inside it, however late they finish.
         if (status == FrameStatus::kOk && fleet_.InWindow(done)) ++cc.completed_in_window;
+        cc.Timeline(intended_ns, fleet_.load_start_ns(), status == FrameStatus::kOk);
         if (!counted) return;
         if (status == FrameStatus::kHarness) {
           ++cc.harness_errors;
