@@ -312,6 +312,7 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     c->set_max_send_lag_ns(cc.max_send_lag_ns);
     c->set_send_lag_ns(cc.send_lag_ns.Serialize());
     if (final) {
+      c->mutable_timeline_offered()->Assign(cc.timeline_offered.begin(), cc.timeline_offered.end());
       c->mutable_timeline_ok()->Assign(cc.timeline_ok.begin(), cc.timeline_ok.end());
       c->mutable_timeline_failed()->Assign(cc.timeline_failed.begin(), cc.timeline_failed.end());
     }

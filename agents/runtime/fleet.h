@@ -83,13 +83,13 @@ struct ClientCounters {
   stats::ThresholdCounts read_under;
   stats::ThresholdCounts write_under;
   // By intended send time, 100 ms bins from the load's start (docs/faults.md).
-  std::vector<uint32_t> timeline_ok, timeline_failed;
+  // Offered: every arrival (sent or dropped); the difference from ok + failed never ended.
+  std::vector<uint32_t> timeline_offered, timeline_ok, timeline_failed;
   static constexpr int64_t kTimelineBinNs = 100'000'000;
-  void Timeline(int64_t intended_ns, int64_t load_start_ns, bool ok) {
+  static void Timeline(std::vector<uint32_t>& v, int64_t intended_ns, int64_t load_start_ns) {
     if (intended_ns < load_start_ns) return;
     const auto bin = static_cast<size_t>((intended_ns - load_start_ns) / kTimelineBinNs);
     if (bin > 1'000'000) return;  // a day: beyond any run
-    auto& v = ok ? timeline_ok : timeline_failed;
     if (v.size() <= bin) v.resize(bin + 1, 0);
     ++v[bin];
   }

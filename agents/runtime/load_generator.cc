@@ -57,6 +57,7 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
   // Warm-up arrivals load the system but are not counted (Fleet::SetWindow).
   const bool counted = fleet_.Counted(intended_ns);
   const int64_t now = Fleet::NowNs();
+  ClientCounters::Timeline(c.timeline_offered, intended_ns, fleet_.load_start_ns());
   if (counted) {
     ++c.offered;
     const auto lag = static_cast<uint64_t>(std::max<int64_t>(0, now - intended_ns));
@@ -88,7 +89,8 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
         // Throughput is what completes inside the window, whenever it was sent; latency and
         // errors belong to the requests sent inside it, however late they finish.
         if (status == FrameStatus::kOk && fleet_.InWindow(done)) ++cc.completed_in_window;
-        cc.Timeline(intended_ns, fleet_.load_start_ns(), status == FrameStatus::kOk);
+        ClientCounters::Timeline(status == FrameStatus::kOk ? cc.timeline_ok : cc.timeline_failed,
+                                 intended_ns, fleet_.load_start_ns());
         if (!counted) return;
         if (status == FrameStatus::kHarness) {
           ++cc.harness_errors;
