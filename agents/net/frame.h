@@ -33,8 +33,11 @@ inline constexpr uint8_t kFlagFill = 8;       // cache-aside fill after a miss (
 // A probe of the harness's own round trip (agents/runtime/hop_prober.h): the listener answers it
 // at once, for no instance.
 inline constexpr uint8_t kFlagProbe = 16;
+// With kFlagProbe: a caller's active health check of one instance (docs/faults.md), answered by
+// that instance unless a fault killed or hung it.
+inline constexpr uint8_t kFlagHealth = 32;
 inline constexpr uint8_t kKnownFlags =
-    kFlagLocalOnly | kFlagOneWay | kFlagDelivery | kFlagFill | kFlagProbe;
+    kFlagLocalOnly | kFlagOneWay | kFlagDelivery | kFlagFill | kFlagProbe | kFlagHealth;
 
 // Why a frame was refused; each is counted (agents report the counts in their health).
 enum class FrameError : uint8_t {

@@ -4,6 +4,7 @@
 // fail `consecutive_failures` times in a row stops choosing it for base × (times ejected before
 // + 1) (capped), never ejecting more than a share of the group. Time is passed in.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -19,6 +20,11 @@ class OutlierEjector {
   bool OnResult(int instance, bool ok, int64_t now_ns);
   bool Ejected(int instance, int64_t now_ns) const;
   int EjectedCount(int64_t now_ns) const;
+  int64_t EjectedUntil(int instance) const {
+    return instance >= 0 && static_cast<std::size_t>(instance) < states_.size()
+               ? states_[instance].until_ns
+               : 0;
+  }
   uint64_t ejections() const { return ejections_; }
 
  private:

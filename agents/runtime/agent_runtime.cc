@@ -316,6 +316,27 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
       c->mutable_timeline_ok()->Assign(cc.timeline_ok.begin(), cc.timeline_ok.end());
       c->mutable_timeline_failed()->Assign(cc.timeline_failed.begin(), cc.timeline_failed.end());
     }
+    for (const auto& [key, e] : fleet_->edges().all()) {
+      auto* es = s.add_edges();
+      es->set_caller(key.first);
+      es->set_target(key.second);
+      es->set_calls(e->calls);
+      es->set_failed(e->failed);
+      es->set_retries(e->retries);
+      es->set_timeouts(e->timeouts);
+      es->set_overflows(e->overflows);
+      es->set_budget_refused(e->budget.refused());
+      es->set_partitioned(e->partitioned);
+      es->set_ejections(e->ejector.ejections());
+      es->set_checks(e->checks);
+      for (const auto& ev : e->events) {
+        auto* x = es->add_events();
+        x->set_at_s(ev.at_s);
+        x->set_instance(ev.instance);
+        x->set_what(ev.what);
+        x->set_until_s(ev.until_s);
+      }
+    }
     // Since Start, so the figures are the run's, not process start-up's (which with 100 agents
     // would outweigh a minute of stats and keepalives).
     auto* h = s.mutable_health();

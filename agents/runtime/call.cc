@@ -1,6 +1,7 @@
 #include "agents/runtime/call.h"
 
 #include "agents/resilience/backoff.h"
+#include "agents/runtime/edge_health.h"
 #include "agents/runtime/fleet.h"
 
 namespace archload::agent {
@@ -20,7 +21,10 @@ void Call::Start(Fleet& fleet, int caller, int target, const Frame& request,
                  const std::string& balance, Done done) {
   auto call = std::shared_ptr<Call>(new Call(fleet, caller, target, request, balance,
                                              std::move(done)));
-  call->Edge().budget.OnRequest(Fleet::NowNs());
+  EdgeState& e = call->Edge();
+  e.budget.OnRequest(Fleet::NowNs());
+  ++e.calls;
+  if (!e.checking && e.config.health.interval_ms > 0) StartHealthChecks(fleet, caller, target, e);
   call->Attempt();
 }
 
@@ -59,6 +63,7 @@ void Call::Attempt() {
                                            [self, attempt] { self->OnTimeout(attempt); });
   }
   if (fleet_.faults().Partitioned(caller_, target_, fleet_.LoadSeconds(now))) {
+    ++e.partitioned;
     return;  // dropped on the way: only the timeout ends it
   }
   Frame out = request_;
@@ -92,7 +97,11 @@ void Call::OnTimeout(uint64_t attempt) {
 void Call::Settle(const Frame& reply, bool instance_failed) {
   EdgeState& e = Edge();
   const int64_t now = Fleet::NowNs();
-  if (reply.status != FrameStatus::kHarness) e.ejector.OnResult(instance_, !instance_failed, now);
+  if (reply.status != FrameStatus::kHarness &&
+      e.ejector.OnResult(instance_, !instance_failed, now)) {
+    e.events.push_back({fleet_.LoadSeconds(now), instance_, "ejected",
+                        fleet_.LoadSeconds(e.ejector.EjectedUntil(instance_))});
+  }
   const bool retryable = instance_failed && retries_ < e.config.retries && !fleet_.stopping();
   if (!retryable || !e.budget.TryRetry(now)) {
     Finish(reply);
@@ -103,12 +112,17 @@ void Call::Settle(const Frame& reply, bool instance_failed) {
   const int64_t wait = FullJitterBackoffNs(retries_ - 1, Ns(e.config.backoff_base_ms),
                                            Ns(e.config.backoff_max_ms), fleet_.fault_rng());
   auto self = shared_from_this();
-  fleet_.timers().ScheduleAfter(wait, [self] { self->Attempt(); });
+  ++fleet_.backing_off();  // in flight for the drain, though nothing is on the wire
+  fleet_.timers().ScheduleAfter(wait, [self] {
+    --self->fleet_.backing_off();
+    self->Attempt();
+  });
 }
 
 void Call::Finish(const Frame& reply) {
   if (finished_) return;
   finished_ = true;
+  if (reply.status != FrameStatus::kOk) ++Edge().failed;
   if (done_) done_(reply);
 }
 

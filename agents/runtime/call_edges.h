@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "agents/resilience/health_checker.h"
 #include "agents/resilience/outlier_ejector.h"
@@ -33,9 +34,18 @@ struct EdgeState {
   OutlierEjector ejector;
   HealthChecker health;
   int pending = 0;
-  // What happened on the edge (reported per caller group): attempts beyond the first, calls
-  // that timed out, calls failed fast by the circuit breaker, retries the budget refused.
-  uint64_t retries = 0, timeouts = 0, overflows = 0;
+  // What happened on the edge (v1::EdgeStats says what each counts).
+  uint64_t calls = 0, failed = 0, retries = 0, timeouts = 0, overflows = 0, partitioned = 0;
+  uint64_t checks = 0;
+  // When instances left the caller's choice and came back, seconds from the load's start.
+  struct Event {
+    double at_s = 0;
+    int instance = 0;
+    const char* what = "";  // ejected | down | up
+    double until_s = 0;     // ejected: until then
+  };
+  std::vector<Event> events;
+  bool checking = false;  // its active health checks are running
 };
 
 class CallEdges {

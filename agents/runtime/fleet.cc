@@ -5,6 +5,7 @@
 
 #include "agents/backend/kafka_backend.h"
 #include "agents/backend/redis_backend.h"
+#include "archload/v1/faults.h"
 #include "archload/v1/roles.h"
 #include "common/model/seed.h"
 #include "common/stats/bucket_layout.h"
@@ -25,23 +26,7 @@ model::FaultSchedule FaultsOf(const v1::Assignment& a) {
   std::vector<model::Fault> out;
   auto group_ok = [&](int g) { return g >= 0 && g < a.groups_size(); };
   for (const auto& f : a.faults()) {
-    model::Fault m;
-    const auto kind = model::ParseFaultKind(f.kind());
-    if (!kind) throw std::invalid_argument("a fault of unknown kind '" + f.kind() + "'");
-    m.kind = *kind;
-    m.group = f.group();
-    m.instance = f.has_instance() ? f.instance() : -1;
-    m.peer_group = f.peer_group();
-    m.both_ways = !f.one_way();
-    m.start_s = f.start_s();
-    m.duration_s = f.duration_s();
-    m.restart = !f.no_restart();
-    m.fraction = f.fraction() > 0 ? f.fraction() : 1;
-    m.multiplier = f.multiplier() > 0 ? f.multiplier() : 1;
-    m.delay = model::ServiceTimeSampler(
-        f.delay().distribution().empty() ? "fixed" : f.delay().distribution(), f.delay().mean_ms(),
-        f.delay().cv(),
-        std::vector<double>(f.delay().samples_ms().begin(), f.delay().samples_ms().end()));
+    model::Fault m = v1::FromProto(f);
     const bool needs_group = m.kind != model::FaultKind::kOverload;
     if ((needs_group && !group_ok(m.group)) ||
         (m.kind == model::FaultKind::kPartition && !group_ok(m.peer_group)) ||
@@ -98,27 +83,9 @@ void Fleet::Configure(const v1::Assignment& assignment) {
           st.distribution(), st.mean_ms(), st.cv(),
           std::vector<double>(st.samples_ms().begin(), st.samples_ms().end()));
     };
-    if (g.resilience().present()) {
-      const auto& r = g.resilience();
-      auto& m = rt.resilience;
-      m.timeout_ms = r.timeout_ms();
-      m.retries = std::max(0, r.retries());
-      m.backoff_base_ms = r.backoff_base_ms();
-      m.backoff_max_ms = r.backoff_max_ms();
-      m.retry_budget = r.retry_budget();
-      m.retry_budget_min_per_s = r.retry_budget_min_per_s();
-      m.max_pending = r.max_pending();
-      m.health = {r.check_interval_ms(), r.check_timeout_ms(), r.check_fall(), r.check_rise()};
-      m.outlier = {r.outlier_consecutive(), r.outlier_base_ms(), r.outlier_max_ms(),
-                   r.outlier_max_fraction()};
-      rt.resilient = true;
-    } else {
-      // Without settings callers wait for every answer and never give up on an instance.
-      rt.resilience.timeout_ms = 0;
-      rt.resilience.retries = 0;
-      rt.resilience.outlier.consecutive_failures = 0;
-      rt.resilience.health.interval_ms = 0;
-    }
+    // How callers treat this group; without settings they wait for every answer.
+    rt.resilience = v1::FromProto(g.resilience());
+    rt.resilient = g.resilience().present();
     rt.read = sampler(g.read());
     rt.write = sampler(g.write());
     groups_.push_back(std::move(rt));

@@ -98,10 +98,10 @@ struct ClientCounters {
 struct GroupRuntime {
   v1::GroupSpec spec;
   std::unique_ptr<Backend> backend;   // a real component instead of the emulation (null: none)
-  HttpProxyBackend* proxy = nullptr;
+  HttpProxyBackend* proxy = nullptr;  // the backend, when it is a real HTTP proxy: call it there
   // How callers treat this group (docs/faults.md); `resilient`: calls to it go through Call.
   model::Resilience resilience;
-  bool resilient = false;  // the backend, when it is a real HTTP proxy: call it there
+  bool resilient = false;
   stats::Histogram backend_ns;        // its commands' round trips (counted visits)
   spec::Role role = spec::Role::kService;
   model::ServiceTimeSampler read;
@@ -173,6 +173,8 @@ class Fleet {
         [this](int t) { return peers_.InstanceCount(t); });
   }
   const CallEdges& edges() const { return edges_; }
+  // Calls waiting out a retry's backoff: in flight, with nothing on the wire.
+  size_t& backing_off() { return backing_off_; }
 
   // The group's real backend, connected on first use (the instances of an agent share it); null
   // when the group is emulated. Close them all before the instances go.
@@ -184,7 +186,7 @@ class Fleet {
   // HTTP proxies (a real backend's own commands are its instances' work, awaited by their
   // callers).
   size_t InFlight() const {
-    size_t n = peers_.InFlight();
+    size_t n = peers_.InFlight() + backing_off_;
     for (const auto& g : groups_) n += g.proxy ? g.proxy->Pending() : 0;
     return n;
   }
@@ -195,6 +197,7 @@ class Fleet {
   NetHealth health_;
   PeerPool peers_;
   CallEdges edges_;
+  size_t backing_off_ = 0;
   model::FaultSchedule faults_;
   int64_t load_start_ns_ = 0;
   std::mt19937_64 fault_rng_;

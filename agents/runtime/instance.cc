@@ -29,15 +29,27 @@ Instance::Instance(Fleet& fleet, int group, int index)
 
 void Instance::OnRequest(const std::shared_ptr<FrameSink>& caller, const Frame& frame) {
   if (frame.kind != FrameKind::kRequest) return;
-  auto& g = fleet_.group(group_);
   auto w = std::make_shared<Waiting>(Waiting{caller, frame, Fleet::NowNs()});
   // Warm-up traffic is served like any other but not counted (Fleet::SetWindow).
   w->counted = fleet_.Counted(w->arrive_ns);
   if (w->counted) Count([](VisitCounters& c) { ++c.received; });
   w->frame.AddHop(static_cast<uint16_t>(group_), static_cast<uint16_t>(index_), w->arrive_ns);
-  if (!fleet_.faults().empty() && !AdmitUnderFaults(w)) return;
+  if (!fleet_.faults().empty()) {
+    if (!AdmitUnderFaults(w)) return;
+    if (const int64_t delay = FaultDelayNs(w->arrive_ns); delay > 0) {
+      w->delayed_ns = delay;
+      fleet_.timers().ScheduleAt(w->arrive_ns + delay,
+                                 [this, w] { Admit(w, Fleet::NowNs()); });
+      return;
+    }
+  }
+  const int64_t now = w->arrive_ns;
+  Admit(std::move(w), now);
+}
+
+void Instance::Admit(std::shared_ptr<Waiting> w, int64_t now) {
+  auto& g = fleet_.group(group_);
   if (in_service_ < std::max(1, g.spec.concurrency())) {
-    const int64_t now = w->arrive_ns;
     StartService(std::move(w), now);
   } else if (static_cast<int>(queue_.size()) < g.spec.queue_limit()) {
     queue_.push_back(std::move(w));
@@ -54,7 +66,7 @@ void Instance::StartService(std::shared_ptr<Waiting> w, int64_t now) {
   Count([](VisitCounters& c) { ++c.in_service; });
   if (w->counted) {
     g.counters.queue_wait_ns.Record(
-        static_cast<uint64_t>(std::max<int64_t>(0, now - w->arrive_ns)));
+        static_cast<uint64_t>(std::max<int64_t>(0, now - w->arrive_ns - w->delayed_ns)));
   }
   if (Backend* backend = fleet_.BackendOf(group_)) {
     if (g.role == Role::kBroker) {
@@ -82,7 +94,6 @@ void Instance::StartService(std::shared_ptr<Waiting> w, int64_t now) {
   const auto& sampler = w->frame.request_class == 0 ? g.read : g.write;
   int64_t service_ns = sampler.SampleNs(fleet_.rng());
   if (!fleet_.faults().empty()) {
-    service_ns += FaultDelayNs(now);
     w->serving = true;
     serving_.push_back(w);
   }

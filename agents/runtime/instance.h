@@ -32,6 +32,8 @@ class Instance {
   // A fault starts or ends now: a kill fails what the instance holds; the end of a hang lets go
   // of the requests it held (never answered: the callers' timeouts decide).
   void ApplyFaults(int64_t now);
+  // The answer to a caller's health check: ok, failed (killed), or none (hung: it times out).
+  std::optional<FrameStatus> HealthAnswer() const;
 
   // Brokers: each downstream consumer group's backlog and flow control.
   struct ConsumerGroup {
@@ -57,6 +59,7 @@ class Instance {
     bool counted = true;         // arrived inside the measuring window (not warm-up)
     bool lost = false;           // a fault ended it (kill): answered already, nothing more
     bool serving = false;        // faults only: holds a service slot now
+    int64_t delayed_ns = 0;      // a slow fault's delay before it was admitted (not a wait)
   };
 
   // Applies f to the group's counters and to this instance's own, when it keeps them.
@@ -66,6 +69,8 @@ class Instance {
     if (own_) f(*own_);
   }
 
+  // Serve it, queue it or turn it away.
+  void Admit(std::shared_ptr<Waiting> w, int64_t now);
   // `now`: when the slot was taken (the caller has just read the clock).
   void StartService(std::shared_ptr<Waiting> w, int64_t now);
   void StartQueued(int64_t now);
@@ -83,7 +88,8 @@ class Instance {
   // Injected faults (instance_faults.cc, docs/faults.md). False when a fault took the request
   // (refused, failed or held forever): the caller does nothing more with it.
   bool AdmitUnderFaults(const std::shared_ptr<Waiting>& w);
-  // Added latency from slow faults for a visit starting now (0: none).
+  // Added latency from slow faults for a request arriving now (0: none): it reaches the instance
+  // that much later, as over a slow link, without holding a slot meanwhile.
   int64_t FaultDelayNs(int64_t now);
   // Ends every visit the instance holds, each answered as failed (a kill resets connections).
   void LoseEverything(int64_t now);

@@ -45,6 +45,14 @@ int64_t Instance::FaultDelayNs(int64_t now) {
   return extra;
 }
 
+std::optional<FrameStatus> Instance::HealthAnswer() const {
+  if (fleet_.faults().empty()) return FrameStatus::kOk;
+  const double t = fleet_.LoadSeconds(Fleet::NowNs());
+  if (fleet_.faults().Dead(group_, index_, t)) return FrameStatus::kFailed;
+  if (fleet_.faults().Hung(group_, index_, t)) return std::nullopt;
+  return FrameStatus::kOk;
+}
+
 void Instance::LoseEverything(int64_t now) {
   auto fail = [&](const std::shared_ptr<Waiting>& w) {
     if (w->counted) Count([](VisitCounters& c) { ++c.failed; });

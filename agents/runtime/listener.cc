@@ -73,6 +73,10 @@ void Listener::OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame) {
                  "dropped a response frame sent to the listener by " + conn->peer());
     return;
   }
+  if ((frame.flags & kFlagProbe) && (frame.flags & kFlagHealth)) {
+    OnHealthCheck(conn, frame);
+    return;
+  }
   if (frame.flags & kFlagProbe) {
     if (frame.flags & kFlagOneWay) return;
     frame.kind = FrameKind::kResponse;
@@ -98,6 +102,24 @@ void Listener::OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame) {
   if (frame.flags & kFlagOneWay) return;
   frame.kind = FrameKind::kResponse;
   frame.status = FrameStatus::kHarness;
+  conn->Send(frame);
+}
+
+void Listener::OnHealthCheck(const std::shared_ptr<Connection>& conn, Frame& frame) {
+  if (frame.flags & kFlagOneWay) return;
+  Instance* target = nullptr;
+  if (frame.target_group < routes_.size() &&
+      frame.target_instance < routes_[frame.target_group].size()) {
+    target = routes_[frame.target_group][frame.target_instance];
+  }
+  frame.kind = FrameKind::kResponse;
+  if (!target) {
+    frame.status = FrameStatus::kHarness;
+  } else {
+    const auto answer = target->HealthAnswer();
+    if (!answer) return;  // hung: the check times out
+    frame.status = *answer;
+  }
   conn->Send(frame);
 }
 

@@ -51,6 +51,8 @@ class Listener {
 
  private:
   void Accept();
+  // A caller's health check (kFlagHealth): the instance it names answers as its faults let it.
+  void OnHealthCheck(const std::shared_ptr<Connection>& conn, Frame& frame);
 
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer retry_;  // accept again after descriptor exhaustion

@@ -8,12 +8,14 @@
 #include <memory>
 #include <thread>
 
+#include "archload/v1/faults.h"
 #include "common/security/secret.h"
 #include "common/spec/backend_address.h"
 #include "common/spec/spec_yaml.h"
 #include "controller/catalog/catalog.h"
 #include "controller/cli/commands.h"
 #include "controller/metrics/run_metrics.h"
+#include "controller/planner/fault_model.h"
 #include "controller/planner/latency_budget.h"
 #include "controller/planner/what_if.h"
 #include "controller/report/html/report_page.h"
@@ -21,6 +23,7 @@
 #include "controller/report/run_report.h"
 #include "controller/run/backend_probe.h"
 #include "controller/run/confidence.h"
+#include "controller/run/fault_figures.h"
 #include "controller/run/harness_costs.h"
 #include "controller/run/interrupt.h"
 #include "controller/run/runner.h"
@@ -191,6 +194,17 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   planner::PlanOptions same;
   same.rate_rps = offered / plan.scale_divisor;
   same.headroom = o.headroom;
+  // Injected faults, checked against the counts that run (an instance past them is an error
+  // before anything starts); slow ones are part of the latency the BoE predicts.
+  if (as_run.design) {
+    std::vector<int> counts;
+    for (const auto& gp : plan.groups) counts.push_back(gp.scaled_count);
+    std::vector<model::Fault> injected;
+    for (const auto& f : run::FaultSpecsOf(*as_run.design, counts)) {
+      injected.push_back(v1::FromProto(f));
+    }
+    same.slow_faults = planner::SlowFaultsOf(injected, counts, warmup, duration);
+  }
   const planner::Plan prediction = planner::MakePlan(as_run, same);
 
   // Real backends answer before anything starts, or the run does not start (naming them).
@@ -324,6 +338,11 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   std::optional<planner::Plan> calibrated;
   if (!costed.harness.empty()) calibrated = planner::MakePlan(as_run, costed);
   const auto design_rows = run::Targets(problem, prediction, result.offered_rps);
+  std::optional<double> availability_target;
+  for (const auto& n : problem.nfrs) {
+    if (n.kind == spec::NfrKind::kAvailability && n.availability) availability_target = n.availability;
+  }
+  run::AnalyzeFaults(result, prediction, availability_target);
   run::Judge(result, problem, calibrated ? *calibrated : prediction);
   for (auto& v : result.nfrs) {
     for (const auto& d : design_rows) {

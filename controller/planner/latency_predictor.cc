@@ -13,11 +13,14 @@ using model::StepMode;
 LatencyPredictor::LatencyPredictor(const TrafficModel& traffic,
                                    const std::vector<model::ComponentProfile>& profiles,
                                    const std::vector<HopQueue>& queues, size_t samples,
-                                   uint64_t seed, HarnessCosts harness)
+                                   uint64_t seed, HarnessCosts harness,
+                                   std::vector<SlowFault> slow)
     : traffic_(traffic),
       profiles_(profiles),
       harness_(std::move(harness)),
-      harness_rng_(seed ^ 0x9e3779b97f4a7c15ull) {
+      harness_rng_(seed ^ 0x9e3779b97f4a7c15ull),
+      slow_(std::move(slow)),
+      fault_rng_(seed ^ 0xd1b54a32d192ed03ull) {
   for (const auto& q : queues) {
     waits_.push_back(q.Wait());
     // Overloaded: a bounded queue's admitted requests still have a latency (sampled below),
@@ -70,6 +73,11 @@ LatencyPredictor::Outcome LatencyPredictor::Sample(const HopNode& node, std::mt1
     // The call that brought the request here: its transport both ways, through both agents.
     std::uniform_int_distribution<size_t> pick(0, harness_.round_trip_s.size() - 1);
     out.seconds += harness_.round_trip_s[pick(harness_rng_)];
+  }
+  for (const auto& f : slow_) {
+    if (f.component != node.component) continue;
+    std::uniform_real_distribution<double> chance(0, 1);
+    if (chance(fault_rng_) < f.share) out.seconds += f.delay.SampleSeconds(fault_rng_);
   }
   if (cls.service_ms > 0) {
     out.seconds += shared_wait ? waits_[node.component].Quantile(*shared_wait)

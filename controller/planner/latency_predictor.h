@@ -51,6 +51,15 @@ struct HarnessCosts {
   bool empty() const { return round_trip_s.empty() && overrun_s.empty(); }
 };
 
+// A slow fault's added latency (docs/faults.md): on this share of the component's visits, a delay
+// drawn from `delay` before the visit reaches it. The share is the fault's fraction times the
+// part of the run it lasts, so the prediction is the whole run's mixture.
+struct SlowFault {
+  int component = 0;
+  double share = 0;
+  model::ServiceTimeSampler delay;
+};
+
 class LatencyPredictor {
  public:
   // queues: one per component (an instance of the group at its planned load, with the harness's
@@ -58,7 +67,8 @@ class LatencyPredictor {
   LatencyPredictor(const TrafficModel& traffic,
                    const std::vector<model::ComponentProfile>& profiles,
                    const std::vector<HopQueue>& queues, size_t samples = 20000,
-                   uint64_t seed = 20261127, HarnessCosts harness = {});
+                   uint64_t seed = 20261127, HarnessCosts harness = {},
+                   std::vector<SlowFault> slow = {});
 
   // All classes when `c` is empty.
   LatencySummary Summary(std::optional<model::RequestClass> c = std::nullopt) const;
@@ -81,6 +91,8 @@ class LatencyPredictor {
   // The round trips' own stream: the design's samples stay the ones it draws without the
   // harness, so the BoE with the harness's costs never reads below the BoE without them.
   mutable std::mt19937_64 harness_rng_;
+  std::vector<SlowFault> slow_;
+  mutable std::mt19937_64 fault_rng_;  // the same reasoning: faults draw from their own stream
   std::vector<std::array<model::ServiceTimeSampler, 2>> samplers_;  // [component][class]
   std::vector<double> read_ms_;                                     // sorted
   std::vector<double> write_ms_;                                    // sorted

@@ -312,7 +312,7 @@ Plan MakePlan(const spec::Problem& problem, const PlanOptions& options) {
   harness.client.clear();
   for (const auto& g : plan.groups) harness.client.push_back(g.role == Role::kClient);
   LatencyPredictor predictor(traffic, profiles, queues, options.latency_samples, 20261127,
-                             std::move(harness));
+                             std::move(harness), options.slow_faults);
   plan.latency = predictor.Summary();
   plan.read_latency = predictor.Summary(RequestClass::kRead);
   plan.write_latency = predictor.Summary(RequestClass::kWrite);

@@ -28,6 +28,8 @@ struct PlanOptions {
   // The harness's own costs, as a run measured them: the BoE with them is what that run's
   // figures are compared with (docs/confidence.md). Empty: the design alone.
   HarnessCosts harness = {};
+  // Slow faults injected into the run (docs/faults.md): the latency predicted is the mixture.
+  std::vector<SlowFault> slow_faults = {};
 };
 
 struct GroupPlan {

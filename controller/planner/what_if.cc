@@ -56,6 +56,31 @@ Change ParseChange(const std::string& text) {
   c.text = text;
   c.group = text.substr(0, dot);
   c.field = text.substr(dot + 1, eq - dot - 1);
+  static const std::string kResilience = ".resilience";
+  if (c.group.size() > kResilience.size() &&
+      c.group.compare(c.group.size() - kResilience.size(), kResilience.size(), kResilience) == 0) {
+    c.group.resize(c.group.size() - kResilience.size());
+    c.resilience = true;
+    static const char* kKnobs[] = {
+        "timeout_ms",        "retries",          "backoff_base_ms",     "backoff_max_ms",
+        "retry_budget",      "retry_budget_min_per_s", "max_pending",   "check_interval_ms",
+        "check_timeout_ms",  "check_fall",       "check_rise",          "outlier_consecutive",
+        "outlier_base_ms",   "outlier_max_ms",   "outlier_max_fraction"};
+    bool known = false;
+    for (const char* f : kKnobs) known = known || c.field == f;
+    if (!known) {
+      throw std::invalid_argument("--set '" + text + "': unknown resilience field '" + c.field +
+                                  "' (docs/faults.md lists them)");
+    }
+    const std::string v = text.substr(eq + 1);
+    char* end = nullptr;
+    c.value = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !std::isfinite(c.value) ||
+        (c.value < 0 && c.field != "retry_budget") || c.value > 1e9) {
+      throw std::invalid_argument("--set '" + text + "': '" + v + "' is not a number in range");
+    }
+    return c;
+  }
   static const char* kFields[] = {"count",    "concurrency", "service_time",
                                   "capacity", "hit_rate",    "queue_limit"};
   bool known = false;
@@ -79,6 +104,28 @@ void ApplyChanges(spec::Problem& problem, const std::vector<Change>& changes) {
         names += (names.empty() ? "" : ", ") + x.name;
       throw std::invalid_argument("--set '" + c.text + "': no group '" + c.group +
                                   "' (groups: " + names + ")");
+    }
+    if (c.resilience) {
+      if (!comp->resilience) comp->resilience = spec::Resilience{};
+      auto& r = *comp->resilience;
+      const double v = c.value;
+      const int n = static_cast<int>(v);
+      if (c.field == "timeout_ms") r.timeout_ms = v;
+      if (c.field == "retries") r.retries = n;
+      if (c.field == "backoff_base_ms") r.backoff_base_ms = v;
+      if (c.field == "backoff_max_ms") r.backoff_max_ms = v;
+      if (c.field == "retry_budget") r.retry_budget = v;
+      if (c.field == "retry_budget_min_per_s") r.retry_budget_min_per_s = n;
+      if (c.field == "max_pending") r.max_pending = n;
+      if (c.field == "check_interval_ms") r.check_interval_ms = v;
+      if (c.field == "check_timeout_ms") r.check_timeout_ms = v;
+      if (c.field == "check_fall") r.check_fall = n;
+      if (c.field == "check_rise") r.check_rise = n;
+      if (c.field == "outlier_consecutive") r.outlier_consecutive = n;
+      if (c.field == "outlier_base_ms") r.outlier_base_ms = v;
+      if (c.field == "outlier_max_ms") r.outlier_max_ms = v;
+      if (c.field == "outlier_max_fraction") r.outlier_max_fraction = v;
+      continue;
     }
     if (c.field == "count") {
       comp->count = static_cast<int>(c.value);

@@ -7,6 +7,7 @@
 #include "controller/planner/scale.h"
 #include "controller/report/confidence_report.h"
 #include "controller/report/histogram_json.h"
+#include "controller/report/fault_report.h"
 #include "controller/report/hop_report.h"
 #include "controller/report/series_json.h"
 #include "controller/report/table.h"
@@ -178,6 +179,8 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
     comps.push_back(c);
   }
   j["hops"] = HopsToJson(run::HopsOf(r, calibrated ? *calibrated : prediction));
+  const nlohmann::json faults = FaultsToJson(r);
+  for (const auto& [k, v] : faults.items()) j[k] = v;
   j["calls"] = CallsToJson(r);
   j["series"] = SeriesToJson(r.series, r.groups);
   const auto& h = r.harness;
@@ -398,6 +401,7 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
       }
     }
   }
+  PrintFaults(r, out);
   out << "\nBottleneck: " << (r.bottleneck.empty() ? "none" : r.bottleneck) << " ("
       << r.bottleneck_reason << ")\n";
   const auto& h = r.harness;

@@ -67,9 +67,19 @@ double Threshold(const Verdict& v, const RunResult& r) {
 }  // namespace
 
 void AttachConfidence(RunResult& r) {
-  const auto& batches = r.batches;
   auto& c = r.confidence;
   c = RunConfidence{};
+  if (!r.injected.empty()) {
+    // Faults make the run's seconds unlike each other (a dip, a recovery): batch means assume
+    // the opposite, so a faulted run is judged on its figures, with no interval.
+    for (auto& v : r.nfrs) {
+      v.interval.reset();
+      v.inconclusive = false;
+      v.decide_s.reset();
+    }
+    return;
+  }
+  const auto& batches = r.batches;
   c.batches = static_cast<int>(batches.size());
   double total = 0;
   for (const auto& b : batches) total += b.length_s;

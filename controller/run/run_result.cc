@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "archload/v1/faults.h"
 #include "archload/v1/roles.h"
 #include "common/spec/nfr_parser.h"
 #include "common/spec/spec_yaml.h"
@@ -91,6 +92,38 @@ LatencyFigures FiguresOf(const stats::Histogram& h) {
   f.mean_ms = h.Mean() / 1e6;
   return f;
 }
+
+namespace {
+
+void MergeEdges(std::vector<EdgeFigures>& into,
+                const google::protobuf::RepeatedPtrField<v1::EdgeStats>& from) {
+  for (const auto& e : from) {
+    auto it = std::find_if(into.begin(), into.end(), [&](const EdgeFigures& x) {
+      return x.caller == e.caller() && x.target == e.target();
+    });
+    if (it == into.end()) {
+      into.push_back({});
+      it = into.end() - 1;
+      it->caller = e.caller();
+      it->target = e.target();
+    }
+    ++it->views;
+    it->calls += e.calls();
+    it->failed += e.failed();
+    it->retries += e.retries();
+    it->timeouts += e.timeouts();
+    it->overflows += e.overflows();
+    it->budget_refused += e.budget_refused();
+    it->partitioned += e.partitioned();
+    it->ejections += e.ejections();
+    it->checks += e.checks();
+    for (const auto& ev : e.events()) {
+      it->events.push_back({ev.at_s(), ev.instance(), ev.what(), ev.until_s()});
+    }
+  }
+}
+
+}  // namespace
 
 RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agents,
                        double duration_s) {
@@ -185,7 +218,24 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     MergeSerialized(r.harness.hop_rtt_ns, h.hop_round_trip_ns());
     MergeSerialized(r.read_ns, c.read_latency_ns());
     MergeSerialized(r.write_ns, c.write_latency_ns());
+    auto add = [](std::vector<uint64_t>& into, const auto& from) {
+      if (into.size() < static_cast<size_t>(from.size())) into.resize(from.size(), 0);
+      for (int i = 0; i < from.size(); ++i) into[i] += from[i];
+    };
+    add(r.timeline.offered, c.timeline_offered());
+    add(r.timeline.ok, c.timeline_ok());
+    add(r.timeline.failed, c.timeline_failed());
+    MergeEdges(r.edges, s.edges());
   }
+  std::sort(r.edges.begin(), r.edges.end(), [](const EdgeFigures& a, const EdgeFigures& b) {
+    return std::make_pair(a.caller, a.target) < std::make_pair(b.caller, b.target);
+  });
+  for (auto& e : r.edges) {
+    std::stable_sort(e.events.begin(), e.events.end(),
+                     [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
+  }
+  for (const auto& f : spec.faults) r.injected.push_back(v1::FromProto(f));
+  for (const auto& g : spec.groups) r.resilience.push_back(v1::FromProto(g.resilience()));
   r.all_ns.Merge(r.read_ns);
   r.all_ns.Merge(r.write_ns);
   MergeHostsAndClock(r, agents, duration_s);
@@ -203,6 +253,12 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
   // harness lost or never sent (the in-flight cap) is not the design's, and is a harness fault.
   const uint64_t answered = r.ok + r.errors;
   r.error_rate = answered > 0 ? static_cast<double>(r.errors) / answered : 0;
+  // A hung instance's callers without a timeout never hear back: with faults injected, what was
+  // sent and never answered is the design's loss too (without faults the drain waits for all).
+  if (!r.injected.empty()) {
+    const uint64_t ended = r.ok + r.errors + r.harness_errors;
+    r.unanswered = r.sent > ended ? r.sent - ended : 0;
+  }
   for (auto& g : r.groups) {
     g.rps = g.received / t;
     // Service time is counted when it ends, some of it during the drain after the load window.
@@ -292,6 +348,10 @@ std::vector<Verdict> Targets(const spec::Problem& problem, const planner::Plan& 
 
 void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& prediction) {
   for (auto& v : Targets(problem, prediction, r.offered_rps)) {
+    if (v.kind == "availability" && v.boe) {
+      // What the injected faults should cost (AnalyzeFaults' predictions), each on its own.
+      for (const auto& f : r.faults) *v.boe *= f.predicted.availability.value_or(1);
+    }
     if (v.kind == "async") {
       // Publish -> processed at the consumers.
       stats::Histogram h;
@@ -316,7 +376,8 @@ void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& pred
         // Nothing answered is not "no errors": availability is undefined, and fails.
         v.note = "no request was answered: availability is undefined";
       } else {
-        v.measured = 1 - r.error_rate;
+        // Successful over offered: requests never answered count against it too.
+        v.measured = static_cast<double>(r.ok) / static_cast<double>(r.ok + r.errors + r.unanswered);
       }
       v.pass = v.measured && *v.measured >= v.target;
     }

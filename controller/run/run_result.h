@@ -10,7 +10,11 @@
 
 #include "common/spec/problem.h"
 #include "common/stats/histogram.h"
+#include "common/model/fault_schedule.h"
+#include "common/model/resilience.h"
+#include "controller/planner/fault_model.h"
 #include "controller/planner/planner.h"
+#include "controller/run/availability.h"
 #include "controller/run/batches.h"
 #include "controller/run/control_server.h"
 #include "controller/run/interval.h"
@@ -68,6 +72,33 @@ struct CallEdge {
   uint64_t requests = 0;
   double rps = 0;     // requests / the measured window
   bool wired = true;  // a connection or script target of the design (else only measured)
+};
+
+// A caller group's calls to a target group through its resilience (docs/faults.md), summed over
+// the agents that made them; `views`: how many agents kept their own view of the target.
+struct EdgeFigures {
+  int caller = 0, target = 0;
+  int views = 0;
+  uint64_t calls = 0, failed = 0, retries = 0, timeouts = 0, overflows = 0, budget_refused = 0;
+  uint64_t partitioned = 0, ejections = 0, checks = 0;
+  struct Event {
+    double at_s = 0;
+    int instance = 0;
+    std::string what;  // ejected | down | up
+    double until_s = 0;
+  };
+  std::vector<Event> events;  // by time, every view's
+};
+
+// One injected fault: what was asked, what the model predicted, what the run measured.
+struct FaultFigures {
+  model::Fault fault;
+  std::string target;  // "App Servers #0", "Load Balancer → App Servers"
+  planner::FaultPrediction predicted;
+  FaultImpact measured;
+  // The callers' own account: the first ejection or down of a target instance after the start,
+  // and the first up (or ejection's end) after the fault ended, from its start / end.
+  std::optional<double> callers_detected_s, callers_restored_s;
 };
 
 // How the run was asked for, for the report's header (filled by `archload run`).
@@ -221,6 +252,15 @@ struct RunResult {
   // Where the harness, not the design, limited what was measured: a verdict cannot pass then.
   std::vector<std::string> harness_faults;
   HarnessFigures harness;
+  // Injected faults (docs/faults.md): the clients' timeline, the callers' edges, each fault's
+  // prediction and measurement (AnalyzeFaults), availability over time.
+  std::vector<model::Fault> injected;
+  std::vector<model::Resilience> resilience;  // [group]: how callers treat it
+  Timeline timeline;
+  std::vector<EdgeFigures> edges;
+  std::vector<FaultFigures> faults;
+  std::optional<AvailabilityAnalysis> availability;
+  uint64_t unanswered = 0;  // counted requests sent and never answered (a hang, no timeout)
 };
 
 // Merges the agents' latest stats; rates are over `measured_s`, the load window that ran.

@@ -1,11 +1,10 @@
 #include "controller/run/run_spec.h"
 
-#include "common/model/resilience.h"
-
 #include <cmath>
 #include <stdexcept>
 
 #include "archload/v1/roles.h"
+#include "common/model/resilience.h"
 #include "common/security/secret.h"
 
 namespace archload::run {
@@ -45,6 +44,47 @@ void FillScript(v1::CallScript* out, const std::optional<std::vector<spec::Scrip
 }
 
 }  // namespace
+
+std::vector<v1::FaultSpec> FaultSpecsOf(const spec::Design& design,
+                                        const std::vector<int>& counts) {
+  std::vector<v1::FaultSpec> out;
+  auto index_of = [&](const std::string& name) {
+    for (size_t k = 0; k < design.components.size(); ++k) {
+      if (design.components[k].name == name) return static_cast<int>(k);
+    }
+    throw std::invalid_argument("a fault names '" + name + "', which is not a component");
+  };
+  for (const auto& f : design.faults) {  // --fault adds to them (cmd_run)
+    v1::FaultSpec p;
+    p.set_kind(f.kind);
+    if (!f.component.empty()) p.set_group(index_of(f.component));
+    if (f.instance) {
+      const int count = static_cast<size_t>(p.group()) < counts.size() ? counts[p.group()] : 0;
+      if (*f.instance >= count) {
+        throw std::invalid_argument("a " + f.kind + " fault names instance " +
+                                    std::to_string(*f.instance) + " of '" + f.component +
+                                    "', which has " + std::to_string(count) + " in this run");
+      }
+      p.set_instance(*f.instance);
+    }
+    if (!f.peer.empty()) p.set_peer_group(index_of(f.peer));
+    p.set_one_way(f.one_way);
+    p.set_start_s(f.start_s);
+    p.set_duration_s(f.duration_s);
+    p.set_no_restart(!f.restart);
+    p.set_fraction(f.fraction.value_or(0));
+    p.set_multiplier(f.multiplier.value_or(0));
+    if (f.delay) {
+      auto* d = p.mutable_delay();
+      d->set_distribution(f.delay->distribution);
+      d->set_mean_ms(f.delay->mean_ms);
+      d->set_cv(f.delay->cv);
+      for (double v : f.delay->samples_ms) d->add_samples_ms(v);
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
 
 RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents) {
   RunSpec rs;
@@ -172,42 +212,9 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
     for (int d : g.downstream()) rs.groups[d].set_http_ingress(true);
   }
   // Faults name components; agents get group indices (docs/faults.md).
-  const std::vector<spec::Fault>& faults = design.faults;  // --fault adds to them (cmd_run)
-  auto index_of = [&](const std::string& name) {
-    for (size_t k = 0; k < design.components.size(); ++k) {
-      if (design.components[k].name == name) return static_cast<int>(k);
-    }
-    throw std::invalid_argument("a fault names '" + name + "', which is not a component");
-  };
-  for (const auto& f : faults) {
-    v1::FaultSpec p;
-    p.set_kind(f.kind);
-    if (!f.component.empty()) p.set_group(index_of(f.component));
-    if (f.instance) {
-      const int count = rs.groups[p.group()].count();
-      if (*f.instance >= count) {
-        throw std::invalid_argument("a " + f.kind + " fault names instance " +
-                                    std::to_string(*f.instance) + " of '" + f.component +
-                                    "', which has " + std::to_string(count) + " in this run");
-      }
-      p.set_instance(*f.instance);
-    }
-    if (!f.peer.empty()) p.set_peer_group(index_of(f.peer));
-    p.set_one_way(f.one_way);
-    p.set_start_s(f.start_s);
-    p.set_duration_s(f.duration_s);
-    p.set_no_restart(!f.restart);
-    p.set_fraction(f.fraction.value_or(0));
-    p.set_multiplier(f.multiplier.value_or(0));
-    if (f.delay) {
-      auto* d = p.mutable_delay();
-      d->set_distribution(f.delay->distribution);
-      d->set_mean_ms(f.delay->mean_ms);
-      d->set_cv(f.delay->cv);
-      for (double v : f.delay->samples_ms) d->add_samples_ms(v);
-    }
-    rs.faults.push_back(std::move(p));
-  }
+  std::vector<int> counts;
+  for (const auto& g : rs.groups) counts.push_back(g.count());
+  rs.faults = FaultSpecsOf(design, counts);
   // How callers treat each component: the design's settings over the defaults.
   for (size_t k = 0; k < design.components.size() && k < rs.groups.size(); ++k) {
     const auto& r = design.components[k].resilience;

@@ -44,6 +44,10 @@ struct RunSpec {
 
 RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& options, int agents);
 
+// The design's faults by group index, each instance checked against `counts` (the run's, per
+// component): SpecError-free, std::invalid_argument naming the fault when it does not fit.
+std::vector<v1::FaultSpec> FaultSpecsOf(const spec::Design& design, const std::vector<int>& counts);
+
 // The most instances one agent hosts: each costs ~0.5 KB when idle, so this is ~0.5 GB per agent
 // before any traffic. A fleet beyond it is refused before launch, naming the limit.
 inline constexpr size_t kMaxInstancesPerAgent = 1000000;

@@ -92,7 +92,7 @@ TEST(Frame, OutOfRangeFieldsAreRefusedByName) {
     FrameError expected;
   };
   for (const Case& c : {Case{5, 2, FrameError::kClass}, Case{5, 5, FrameError::kClass},
-                        Case{5, 200, FrameError::kClass}, Case{6, 0x20, FrameError::kFlags},
+                        Case{5, 200, FrameError::kClass}, Case{6, 0x40, FrameError::kFlags},
                         Case{6, 0x80, FrameError::kFlags}, Case{7, 4, FrameError::kStatus},
                         Case{8, 2, FrameError::kHit}, Case{4, 3, FrameError::kKind}}) {
     std::string bytes;

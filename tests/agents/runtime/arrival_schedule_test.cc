@@ -49,17 +49,17 @@ TEST(ArrivalSchedule, ConstantArrivalsAreEvenlySpaced) {
 }
 
 TEST(ArrivalSchedule, Profiles) {
-  RateProfile ramp{"ramp", 1000, 100, 1, 10, false};
+  RateProfile ramp{"ramp", 1000, 100, 1, 10, false, {}};
   ArrivalSchedule r(ramp, 1);
   EXPECT_DOUBLE_EQ(r.RateAt(0), 100);
   EXPECT_DOUBLE_EQ(r.RateAt(5), 550);
   EXPECT_DOUBLE_EQ(r.RateAt(10), 1000);
-  RateProfile step{"step", 400, 100, 1, 8, false};
+  RateProfile step{"step", 400, 100, 1, 8, false, {}};
   ArrivalSchedule s(step, 1);
   EXPECT_DOUBLE_EQ(s.RateAt(1), 100);
   EXPECT_DOUBLE_EQ(s.RateAt(3), 200);
   EXPECT_DOUBLE_EQ(s.RateAt(7.9), 400);
-  RateProfile spike{"spike", 100, 0, 3, 10, false};
+  RateProfile spike{"spike", 100, 0, 3, 10, false, {}};
   ArrivalSchedule k(spike, 1);
   EXPECT_DOUBLE_EQ(k.RateAt(1), 100);
   EXPECT_DOUBLE_EQ(k.RateAt(5), 300);

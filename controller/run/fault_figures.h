@@ -1,0 +1,22 @@
+#pragma once
+
+// What each injected fault cost, measured beside predicted (docs/faults.md): availability over
+// time from the clients' timeline, the callers' own account of when they stopped and resumed
+// choosing what failed, and the fault model's prediction for the same run.
+
+#include <optional>
+
+#include "controller/planner/planner.h"
+#include "controller/run/run_result.h"
+
+namespace archload::run {
+
+// Fills r.faults and r.availability from r.injected, r.timeline and r.edges; `prediction` is the
+// BoE for what ran, `availability_target` the design's NFR if it has one. Nothing without faults.
+void AnalyzeFaults(RunResult& r, const planner::Plan& prediction,
+                   std::optional<double> availability_target);
+
+// "kill App Servers #0 at 5 s for 10 s"
+std::string DescribeFault(const model::Fault& f, const std::vector<GroupResult>& groups);
+
+}  // namespace archload::run
