@@ -108,7 +108,8 @@ FaultPrediction PredictFault(const Plan& plan, const model::Fault& f, const Faul
 
   // Detection: the earlier of the active checks' and the passive ejection's.
   std::vector<std::string> how;
-  double detect = std::numeric_limits<double>::infinity();
+  const double never = std::numeric_limits<double>::infinity();
+  double health_detect = never, eject_detect = never;
   const bool alive = f.kind == FaultKind::kErrors;  // it answers checks; only ejection sees it
   const bool health = r.health.interval_ms > 0 && r.health.fall > 0 && !alive;
   if (k >= n) {
@@ -118,7 +119,7 @@ FaultPrediction PredictFault(const Plan& plan, const model::Fault& f, const Faul
       const double interval = r.health.interval_ms / 1000;
       const double down = NextCheck(f.start_s, interval) + (r.health.fall - 1) * interval +
                           (hang ? r.health.timeout_ms / 1000 : 0);
-      detect = std::min(detect, down - f.start_s);
+      health_detect = down - f.start_s;
       how.push_back(std::to_string(r.health.fall) + " failed checks " + Num(interval) +
                     " s apart on the load's clock");
     }
@@ -133,7 +134,7 @@ FaultPrediction PredictFault(const Plan& plan, const model::Fault& f, const Faul
                                            : 1);
       const double eject = r.outlier.consecutive_failures * views / per_instance +
                            (hang ? r.timeout_ms / 1000 : 0);
-      detect = std::min(detect, eject);
+      eject_detect = eject;
       how.push_back(std::to_string(r.outlier.consecutive_failures) +
                     " failures in a row seen by each of " + Num(views) + " callers' views");
     }
@@ -141,6 +142,7 @@ FaultPrediction PredictFault(const Plan& plan, const model::Fault& f, const Faul
       how.push_back("callers have no health checks or outlier ejection: they keep choosing it");
     }
   }
+  const double detect = std::min(health_detect, eject_detect);
   const bool detected = detect < length;
   if (detected) p.detection_s = detect;
   const double undetected = detected ? detect : length;
@@ -159,15 +161,16 @@ FaultPrediction PredictFault(const Plan& plan, const model::Fault& f, const Faul
   }
   // A restarted instance back in the callers' choice.
   if (f.kind == FaultKind::kKill && f.restart && f.duration_s > 0 && end < in.run_s) {
-    if (!detected) {
-      p.restored_s = 0.0;  // never left it
-    } else if (health) {
+    // Back when the checks mark it up again and any ejection has run out.
+    double back = end;
+    if (health_detect < length) {
       const double interval = r.health.interval_ms / 1000;
-      const double up = NextCheck(end, interval) + (r.health.rise - 1) * interval;
-      p.restored_s = up - end;
-    } else {
-      p.restored_s = std::max(0.0, f.start_s + detect + r.outlier.base_ejection_ms / 1000 - end);
+      back = std::max(back, NextCheck(end, interval) + (r.health.rise - 1) * interval);
     }
+    if (eject_detect < length) {
+      back = std::max(back, f.start_s + eject_detect + r.outlier.base_ejection_ms / 1000);
+    }
+    if (back <= in.run_s) p.restored_s = back - end;
   }
   for (size_t i = 0; i < how.size(); ++i) p.how += (i ? "; " : "") + how[i];
   if (r.retries > 0 && !waits_forever) {

@@ -60,18 +60,20 @@ void PrintFaults(const run::RunResult& r, std::ostream& out) {
     const bool instance_fault = f.fault.kind == model::FaultKind::kKill ||
                                 f.fault.kind == model::FaultKind::kHang ||
                                 f.fault.kind == model::FaultKind::kErrors;
+    // Nothing failed: no dip to detect or recover from.
+    const bool clean = m.lost == 0 && m.recovery_s && *m.recovery_s == 0 && !m.detection_s;
     if (instance_fault) {
       // Detection, as availability sees it: the failures stop (callers stopped choosing it).
       t.AddRow({"detection (failures stop)", Seconds(p.detection_s, "none"),
-                Seconds(m.detection_s, "none")});
+                clean ? "nothing failed" : Seconds(m.detection_s, "none")});
       t.AddRow({"callers' own account", "", Seconds(f.callers_detected_s, "none")});
       const double length = m.end_s - m.start_s;
       t.AddRow({"recovery (availability back)",
                 Seconds(p.detection_s ? p.detection_s : std::optional<double>(length), "-"),
                 Seconds(m.recovery_s, "not before the end")});
-      if (p.restored_s || f.callers_restored_s) {
-        t.AddRow({"back in the choice after the end", Seconds(p.restored_s, "-"),
-                  Seconds(f.callers_restored_s, "-")});
+      if (f.fault.kind == model::FaultKind::kKill && f.fault.restart && f.fault.duration_s > 0) {
+        t.AddRow({"back in the choice after the end", Seconds(p.restored_s, "not in the run"),
+                  Seconds(f.callers_restored_s, "not in the run")});
       }
       t.AddRow({"requests lost", Count(p.lost), Count(static_cast<double>(m.lost))});
       t.AddRow({"availability (run)", Fraction(p.availability), "-"});
@@ -83,6 +85,9 @@ void PrintFaults(const run::RunResult& r, std::ostream& out) {
       t.AddRow({"requests lost in the dip", "-", Count(static_cast<double>(m.lost))});
     }
     t.AddRow({"lowest second", "-", Fraction(m.lowest)});
+    auto ms = [](std::optional<double> v) { return v ? Ms(*v) : std::string("-"); };
+    t.AddRow({"P99 before / during / after", "-",
+              ms(f.p99_before_ms) + " / " + ms(f.p99_during_ms) + " / " + ms(f.p99_after_ms)});
     t.Print(out);
     if (p.metastable) out << "    predicted: metastable (stays overloaded after the surge)\n";
   }
@@ -166,7 +171,10 @@ nlohmann::json FaultsToJson(const run::RunResult& r) {
           {"lost", m.lost},
           {"lowest", m.lowest},
           {"callers_detected_s", Opt(f.callers_detected_s)},
-          {"callers_restored_s", Opt(f.callers_restored_s)}}},
+          {"callers_restored_s", Opt(f.callers_restored_s)},
+          {"p99_before_ms", Opt(f.p99_before_ms)},
+          {"p99_during_ms", Opt(f.p99_during_ms)},
+          {"p99_after_ms", Opt(f.p99_after_ms)}}},
     });
   }
   const auto& a = *r.availability;

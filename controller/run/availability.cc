@@ -41,8 +41,11 @@ AvailabilityAnalysis AnalyzeAvailability(const Timeline& t, const std::vector<Fa
   for (const auto& f : faults) first = std::min(first, f.start_s);
   {
     uint64_t off = 0, ok = 0;
+    // Up to a second before the first fault: requests sent just before it may still be held
+    // by what it kills.
+    const double upto = first >= 2 ? first - 1 : first;
     const size_t end = faults.empty() ? bins
-                                      : std::min(bins, static_cast<size_t>(first / t.bin_s));
+                                      : std::min(bins, static_cast<size_t>(upto / t.bin_s));
     for (size_t i = 0; i < end; ++i) {
       off += At(t.offered, i);
       ok += std::min(At(t.ok, i), At(t.offered, i));

@@ -18,26 +18,48 @@ bool Concerns(const model::Fault& f, int instance) {
 }
 
 // The callers' account of a fault at a group: the first instance of it they stopped choosing
-// after the start, and the first they chose again after the end.
-void CallersAccount(FaultFigures& ff, const std::vector<EdgeFigures>& edges, double end_s) {
+// after the start, and when they chose it again after the end: marked up again by the checks
+// and no longer ejected (both, when both acted). None when that is past the run's end.
+void CallersAccount(FaultFigures& ff, const std::vector<EdgeFigures>& edges, double end_s,
+                    double run_s) {
   const auto& f = ff.fault;
+  bool down = false, ejected = false;
+  double up_at = -1, ejection_end = -1;
   for (const auto& e : edges) {
     if (e.target != f.group) continue;
     for (const auto& ev : e.events) {
-      if (!Concerns(f, ev.instance)) continue;
-      if ((ev.what == "ejected" || ev.what == "down") && ev.at_s >= f.start_s) {
+      if (!Concerns(f, ev.instance) || ev.at_s < f.start_s) continue;
+      if (ev.what == "ejected" || ev.what == "down") {
         const double d = ev.at_s - f.start_s;
         if (!ff.callers_detected_s || d < *ff.callers_detected_s) ff.callers_detected_s = d;
       }
-      // Back in the choice: an up after the end, or an ejection that runs out after it.
-      double back = -1;
-      if (ev.what == "up" && ev.at_s >= end_s) back = ev.at_s;
-      if (ev.what == "ejected" && ev.until_s >= end_s) back = ev.until_s;
-      if (back >= 0 && (!ff.callers_restored_s || back - end_s < *ff.callers_restored_s)) {
-        ff.callers_restored_s = back - end_s;
+      if (ev.what == "down") down = true;
+      if (ev.what == "up" && ev.at_s >= end_s && up_at < 0) up_at = ev.at_s;
+      if (ev.what == "ejected") {
+        ejected = true;
+        ejection_end = std::max(ejection_end, ev.until_s);
       }
     }
   }
+  if (!down && !ejected) {
+    ff.callers_restored_s = 0.0;  // they never stopped choosing it
+    return;
+  }
+  if (down && up_at < 0) return;  // still down at the end
+  const double back = std::max(down ? up_at : 0.0, ejected ? ejection_end : 0.0);
+  if (back <= run_s) ff.callers_restored_s = std::max(0.0, back - end_s);
+}
+
+// P99 over the whole batches inside [from, to).
+std::optional<double> P99Between(const std::vector<Batch>& batches, double from, double to) {
+  stats::Histogram h;
+  for (const auto& b : batches) {
+    if (b.start_s < from - 1e-6 || b.start_s + b.length_s > to + 1e-6) continue;
+    h.Merge(b.read_ns);
+    h.Merge(b.write_ns);
+  }
+  if (h.Count() == 0) return std::nullopt;
+  return h.ValueAtPercentile(99) / 1e6;
 }
 
 }  // namespace
@@ -93,7 +115,10 @@ void AnalyzeFaults(RunResult& r, const planner::Plan& prediction,
     ff.target = DescribeFault(ff.fault, r.groups);
     ff.predicted = planner::PredictFault(prediction, ff.fault, in);
     if (i < r.availability->faults.size()) ff.measured = r.availability->faults[i];
-    CallersAccount(ff, r.edges, windows[i].end_s);
+    CallersAccount(ff, r.edges, windows[i].end_s, r.duration_s);
+    ff.p99_before_ms = P99Between(r.batches, 0, ff.fault.start_s);
+    ff.p99_during_ms = P99Between(r.batches, ff.fault.start_s, windows[i].end_s);
+    ff.p99_after_ms = P99Between(r.batches, windows[i].end_s, 1e300);
     r.faults.push_back(std::move(ff));
   }
 }

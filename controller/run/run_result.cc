@@ -346,12 +346,15 @@ std::vector<Verdict> Targets(const spec::Problem& problem, const planner::Plan& 
   return out;
 }
 
+double FaultsAvailability(const RunResult& r) {
+  double a = 1;
+  for (const auto& f : r.faults) a *= f.predicted.availability.value_or(1);
+  return a;
+}
+
 void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& prediction) {
   for (auto& v : Targets(problem, prediction, r.offered_rps)) {
-    if (v.kind == "availability" && v.boe) {
-      // What the injected faults should cost (AnalyzeFaults' predictions), each on its own.
-      for (const auto& f : r.faults) *v.boe *= f.predicted.availability.value_or(1);
-    }
+    if (v.kind == "availability" && v.boe) *v.boe *= FaultsAvailability(r);
     if (v.kind == "async") {
       // Publish -> processed at the consumers.
       stats::Histogram h;

@@ -99,6 +99,9 @@ struct FaultFigures {
   // The callers' own account: the first ejection or down of a target instance after the start,
   // and the first up (or ejection's end) after the fault ended, from its start / end.
   std::optional<double> callers_detected_s, callers_restored_s;
+  // End-to-end P99 of the responses completed before the fault, during it and after it (whole
+  // one-second batches of the counted window): what it added to latency.
+  std::optional<double> p99_before_ms, p99_during_ms, p99_after_ms;
 };
 
 // How the run was asked for, for the report's header (filled by `archload run`).
@@ -282,6 +285,10 @@ std::string FormatSeconds(double s);
 // it, at `offered_rps` (the run's, scaled). What the live metrics draw the target lines from.
 std::vector<Verdict> Targets(const spec::Problem& problem, const planner::Plan& prediction,
                              double offered_rps);
+
+// The availability the injected faults leave, as predicted (AnalyzeFaults), each on its own: the
+// availability row's BoE is the design's times this.
+double FaultsAvailability(const RunResult& result);
 
 // Fills nfrs, bottleneck: latency targets (by the class their label names), throughput
 // (achieved ≥ 95% of offered with ≤ 1% errors), availability (1 - error rate), async targets
