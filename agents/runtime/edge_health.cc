@@ -32,6 +32,12 @@ struct Checks : std::enable_shared_from_this<Checks> {
     ++edge.checks;
     auto self = shared_from_this();
     auto settled = std::make_shared<bool>(false);
+    const int64_t timeout = static_cast<int64_t>(edge.config.health.timeout_ms * 1e6);
+    if (fleet.faults().Partitioned(caller, target, fleet.LoadSeconds(Fleet::NowNs()))) {
+      // Dropped on the way, like the calls: only the check's timeout ends it.
+      fleet.timers().ScheduleAfter(timeout, [self, instance] { self->Result(instance, false); });
+      return;
+    }
     Frame probe;
     probe.kind = FrameKind::kRequest;
     probe.flags = kFlagProbe | kFlagHealth;
@@ -44,7 +50,6 @@ struct Checks : std::enable_shared_from_this<Checks> {
       self->Result(instance, reply.status == FrameStatus::kOk);
     });
     const uint64_t id = probe.request_id;
-    const int64_t timeout = static_cast<int64_t>(edge.config.health.timeout_ms * 1e6);
     fleet.timers().ScheduleAfter(timeout, [self, instance, settled, id] {
       if (*settled) return;
       *settled = true;

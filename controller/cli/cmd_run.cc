@@ -206,6 +206,12 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
     same.slow_faults = planner::SlowFaultsOf(injected, counts, warmup, duration);
   }
   const planner::Plan prediction = planner::MakePlan(as_run, same);
+  std::optional<planner::Plan> unslowed;  // the same without them, for the faults' report
+  if (!same.slow_faults.empty()) {
+    planner::PlanOptions plain = same;
+    plain.slow_faults.clear();
+    unslowed = planner::MakePlan(as_run, plain);
+  }
 
   // Real backends answer before anything starts, or the run does not start (naming them).
   if (problem.design) {
@@ -342,7 +348,7 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   for (const auto& n : problem.nfrs) {
     if (n.kind == spec::NfrKind::kAvailability && n.availability) availability_target = n.availability;
   }
-  run::AnalyzeFaults(result, prediction, availability_target);
+  run::AnalyzeFaults(result, prediction, availability_target, unslowed ? &*unslowed : nullptr);
   run::Judge(result, problem, calibrated ? *calibrated : prediction);
   for (auto& v : result.nfrs) {
     for (const auto& d : design_rows) {

@@ -22,7 +22,12 @@ double NextCheck(double t, double interval) {
   return std::max(1.0, std::ceil(t / interval - 1e-9)) * interval;
 }
 
-std::string Num(double v) { return spec::FormatNumber(v); }
+// Three significant figures are what the model's inputs carry.
+std::string Num(double v) {
+  if (v == 0 || !std::isfinite(v)) return spec::FormatNumber(v);
+  const double scale = std::pow(10.0, 2 - std::floor(std::log10(std::abs(v))));
+  return spec::FormatNumber(std::round(v * scale) / scale);
+}
 
 // Overload: during the surge the offered rate exceeds what the design completes; what happens
 // after depends on the retries: callers whose calls time out in the backlog retry them, and the
@@ -59,6 +64,54 @@ FaultPrediction PredictOverload(const Plan& plan, const model::Fault& f,
   return p;
 }
 
+// Partition: every call across it is dropped and fails at its caller's timeout (or is never
+// answered), retries included; nothing else fails. Counted when the called side has no other
+// caller (its visits are then exactly the calls that cross); else only the rule is stated.
+FaultPrediction PredictPartition(const Plan& plan, const model::Fault& f,
+                                 const FaultModelInput& in) {
+  FaultPrediction p;
+  p.how = "calls across the partition are dropped: they fail at the callers' timeout (or are "
+          "never answered without one); no other call does";
+  const auto& design = plan.sized_design;
+  const int n = static_cast<int>(plan.groups.size());
+  if (f.group < 0 || f.group >= n || f.peer_group < 0 || f.peer_group >= n ||
+      design.components.size() < plan.groups.size()) {
+    return p;
+  }
+  const std::string& a = design.components[f.group].name;
+  const std::string& b = design.components[f.peer_group].name;
+  // The called side: B, and A too when both ways and B calls A.
+  double visits = 0;
+  bool counted = true;
+  auto crossing = [&](const std::string& from, int to) {
+    bool any = false, other = false;
+    for (const auto& c : design.connections) {
+      if (c.to != design.components[to].name) continue;
+      (c.from == from ? any : other) = true;
+    }
+    if (!any) return;
+    if (other) {
+      counted = false;
+      return;
+    }
+    const GroupPlan& g = plan.groups[to];
+    const double total = g.rate.Total();
+    visits += total > 0 ? g.share * (1 - g.async_rps / total) : 0;
+  };
+  crossing(a, f.peer_group);
+  if (f.both_ways) crossing(b, f.group);
+  if (!counted) {
+    p.how += " (not counted: the called side has other callers)";
+    return p;
+  }
+  const double end = f.duration_s > 0 ? std::min(in.run_s, f.start_s + f.duration_s) : in.run_s;
+  p.failing_share = std::min(1.0, visits);
+  p.lost = in.rate_rps * p.failing_share * Overlap(f.start_s, end, in.counted_from_s, in.run_s);
+  const double counted_s = std::max(1e-9, in.run_s - in.counted_from_s);
+  p.availability = std::max(0.0, 1 - p.lost / (in.rate_rps * counted_s));
+  return p;
+}
+
 }  // namespace
 
 FaultPrediction PredictFault(const Plan& plan, const model::Fault& f, const FaultModelInput& in) {
@@ -68,11 +121,7 @@ FaultPrediction PredictFault(const Plan& plan, const model::Fault& f, const Faul
     p.how = "a mixture: the BoE's latency percentiles include the added delay";
     return p;
   }
-  if (f.kind == FaultKind::kPartition) {
-    p.how = "calls across the partition are dropped: they fail at the callers' timeout (or are "
-            "never answered without one); no other call does";
-    return p;
-  }
+  if (f.kind == FaultKind::kPartition) return PredictPartition(plan, f, in);
   if (f.group < 0 || static_cast<size_t>(f.group) >= plan.groups.size()) return p;
   const GroupPlan& g = plan.groups[f.group];
   const model::Resilience r = static_cast<size_t>(f.group) < in.resilience.size()
@@ -113,7 +162,10 @@ FaultPrediction PredictFault(const Plan& plan, const model::Fault& f, const Faul
   const bool alive = f.kind == FaultKind::kErrors;  // it answers checks; only ejection sees it
   const bool health = r.health.interval_ms > 0 && r.health.fall > 0 && !alive;
   if (k >= n) {
-    how.push_back("every instance fails: there is nothing to fail over to");
+    how.push_back(f.kind == FaultKind::kErrors
+                      ? "every instance fails " + Num(100 * f.fraction) +
+                            "% of its visits: there is nothing to fail over to"
+                      : "every instance fails: there is nothing to fail over to");
   } else {
     if (health) {
       const double interval = r.health.interval_ms / 1000;

@@ -80,7 +80,17 @@ void PrintFaults(const run::RunResult& r, std::ostream& out) {
       if (p.survivors_utilization) {
         t.AddRow({"survivors' utilisation", Percent(*p.survivors_utilization), "-"});
       }
+    } else if (f.fault.kind == model::FaultKind::kPartition && p.availability) {
+      t.AddRow({"recovery (availability back)", "-", Seconds(m.recovery_s, "not before the end")});
+      t.AddRow({"requests lost", Count(p.lost), Count(static_cast<double>(m.lost))});
+      t.AddRow({"availability (run)", Fraction(p.availability), "-"});
     } else {
+      if (f.boe_p99_with_ms) {
+        t.AddRow({"P99 (BoE without the fault → with it)",
+                  (f.boe_p99_without_ms ? Ms(*f.boe_p99_without_ms) : "-") + " → " +
+                      Ms(*f.boe_p99_with_ms),
+                  "-"});
+      }
       t.AddRow({"recovery (availability back)", "-", Seconds(m.recovery_s, "not before the end")});
       t.AddRow({"requests lost in the dip", "-", Count(static_cast<double>(m.lost))});
     }
@@ -175,6 +185,8 @@ nlohmann::json FaultsToJson(const run::RunResult& r) {
           {"p99_before_ms", Opt(f.p99_before_ms)},
           {"p99_during_ms", Opt(f.p99_during_ms)},
           {"p99_after_ms", Opt(f.p99_after_ms)}}},
+        {"boe_p99_without_ms", Opt(f.boe_p99_without_ms)},
+        {"boe_p99_with_ms", Opt(f.boe_p99_with_ms)},
     });
   }
   const auto& a = *r.availability;

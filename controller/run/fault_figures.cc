@@ -86,7 +86,7 @@ std::string DescribeFault(const model::Fault& f, const std::vector<GroupResult>&
 }
 
 void AnalyzeFaults(RunResult& r, const planner::Plan& prediction,
-                   std::optional<double> availability_target) {
+                   std::optional<double> availability_target, const planner::Plan* unslowed) {
   r.faults.clear();
   r.availability.reset();
   if (r.injected.empty()) return;
@@ -119,6 +119,10 @@ void AnalyzeFaults(RunResult& r, const planner::Plan& prediction,
     ff.p99_before_ms = P99Between(r.batches, 0, ff.fault.start_s);
     ff.p99_during_ms = P99Between(r.batches, ff.fault.start_s, windows[i].end_s);
     ff.p99_after_ms = P99Between(r.batches, windows[i].end_s, 1e300);
+    if (ff.fault.kind == model::FaultKind::kSlow && unslowed) {
+      if (unslowed->latency.stable) ff.boe_p99_without_ms = unslowed->latency.p99_ms;
+      if (prediction.latency.stable) ff.boe_p99_with_ms = prediction.latency.p99_ms;
+    }
     r.faults.push_back(std::move(ff));
   }
 }

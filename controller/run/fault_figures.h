@@ -13,8 +13,10 @@ namespace archload::run {
 
 // Fills r.faults and r.availability from r.injected, r.timeline and r.edges; `prediction` is the
 // BoE for what ran, `availability_target` the design's NFR if it has one. Nothing without faults.
+// `unslowed`: the same BoE without the slow faults' delays (null when there are none).
 void AnalyzeFaults(RunResult& r, const planner::Plan& prediction,
-                   std::optional<double> availability_target);
+                   std::optional<double> availability_target,
+                   const planner::Plan* unslowed = nullptr);
 
 // "kill App Servers #0 at 5 s for 10 s"
 std::string DescribeFault(const model::Fault& f, const std::vector<GroupResult>& groups);

@@ -102,6 +102,8 @@ struct FaultFigures {
   // End-to-end P99 of the responses completed before the fault, during it and after it (whole
   // one-second batches of the counted window): what it added to latency.
   std::optional<double> p99_before_ms, p99_during_ms, p99_after_ms;
+  // Slow faults: the BoE's P99 without the run's slow faults and with them (their mixture).
+  std::optional<double> boe_p99_without_ms, boe_p99_with_ms;
 };
 
 // How the run was asked for, for the report's header (filled by `archload run`).
