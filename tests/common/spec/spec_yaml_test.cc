@@ -189,6 +189,34 @@ INSTANTIATE_TEST_SUITE_P(
                 "id: x\ndesign:\n  components:\n    - {name: a, type: app, role: magic}\n", 4,
                 "design.components[0].role", "unknown role"},
         // yaml-cpp keeps the first of two equal keys; a repeated key is refused wherever it is.
+        BadCase{"unknown_fault",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  faults:\n    - "
+                "{kind: explode, component: a}\n",
+                6, "design.faults[0].kind", "unknown fault 'explode'"},
+        BadCase{"slow_without_delay",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  faults:\n    - "
+                "{kind: slow, component: a}\n",
+                6, "design.faults[0].delay", "a slow fault needs a delay"},
+        BadCase{"partition_without_peer",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  faults:\n    - "
+                "{kind: partition, component: a}\n",
+                6, "design.faults[0].peer", "missing required field"},
+        BadCase{"fault_on_nothing",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  faults:\n    - "
+                "{kind: kill, component: b}\n",
+                6, "design.faults[0]", "no component is named 'b'"},
+        BadCase{"fault_fraction",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  faults:\n    - "
+                "{kind: errors, component: a, fraction: 1.5}\n",
+                6, "design.faults[0].fraction", "out of range"},
+        BadCase{"resilience_typo",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app, resilience: {retrys: "
+                "2}}\n",
+                4, "design.components[0].resilience.retrys", "unknown field"},
+        BadCase{"resilience_negative",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app, resilience: "
+                "{timeout_ms: -1}}\n",
+                4, "design.components[0].resilience.timeout_ms", "out of range"},
         BadCase{"duplicate_top_key", "id: x\ntitle: a\nid: y\n", 3, "id",
                 "duplicate key (first given at line 1)"},
         BadCase{"duplicate_in_flow_map",
@@ -487,6 +515,67 @@ TEST(SpecYaml, FormatNumberIsShortestRoundTrip) {
   EXPECT_EQ(FormatNumber(1000), "1000");
   EXPECT_EQ(std::stod(FormatNumber(1.0 / 3)), 1.0 / 3);
   EXPECT_EQ(FormatNumber(0.999), "0.999");
+}
+
+}  // namespace
+}  // namespace archload::spec
+
+namespace archload::spec {
+namespace {
+
+TEST(SpecYaml, FaultsAndResilienceRoundTrip) {
+  const std::string yaml =
+      "id: x\n"
+      "design:\n"
+      "  components:\n"
+      "    - {name: lb, type: lb}\n"
+      "    - name: app\n"
+      "      type: app\n"
+      "      resilience: {timeout_ms: 300, retries: 3, retry_budget: -1, check_interval_ms: 0}\n"
+      "  connections:\n"
+      "    - {from: lb, to: app}\n"
+      "  faults:\n"
+      "    - {kind: kill, component: app, instance: 1, start_s: 5, duration_s: 10, restart: "
+      "false}\n"
+      "    - {kind: slow, component: app, fraction: 0.1, delay: {distribution: lognormal, "
+      "mean_ms: 50, cv: 1}}\n"
+      "    - {kind: partition, component: lb, peer: app, one_way: true, start_s: 1}\n"
+      "    - {kind: overload, multiplier: 1.5, start_s: 3, duration_s: 3}\n";
+  const Problem p = ParseProblemYaml(yaml, "f.yaml");
+  const Problem q = ParseProblemYaml(EmitProblemYaml(p), "again.yaml");
+  for (const Problem* x : {&p, &q}) {
+    ASSERT_TRUE(x->design);
+    const auto& d = *x->design;
+    ASSERT_EQ(d.faults.size(), 4u);
+    EXPECT_EQ(d.faults[0].kind, "kill");
+    EXPECT_EQ(*d.faults[0].instance, 1);
+    EXPECT_FALSE(d.faults[0].restart);
+    EXPECT_EQ(d.faults[1].delay->distribution, "lognormal");
+    EXPECT_DOUBLE_EQ(*d.faults[1].fraction, 0.1);
+    EXPECT_TRUE(d.faults[2].one_way);
+    EXPECT_EQ(d.faults[2].peer, "app");
+    EXPECT_DOUBLE_EQ(*d.faults[3].multiplier, 1.5);
+    const auto& r = *d.components[1].resilience;
+    EXPECT_DOUBLE_EQ(*r.timeout_ms, 300);
+    EXPECT_EQ(*r.retries, 3);
+    EXPECT_DOUBLE_EQ(*r.retry_budget, -1);
+    EXPECT_DOUBLE_EQ(*r.check_interval_ms, 0);
+    EXPECT_FALSE(r.check_fall);
+  }
+  EXPECT_EQ(p.design->faults[0].line, 11);
+}
+
+TEST(SpecYaml, AFaultFlagIsTheDesignsSyntaxAndNamesItselfInErrors) {
+  const Fault f = ParseFaultFlag("{kind: hang, component: App Servers, start_s: 2}");
+  EXPECT_EQ(f.kind, "hang");
+  EXPECT_EQ(f.component, "App Servers");
+  try {
+    ParseFaultFlag("{kind: hang, component: a, start_s: soon}");
+    FAIL() << "expected a SpecError";
+  } catch (const SpecError& e) {
+    EXPECT_NE(std::string(e.what()).find("--fault '{kind: hang"), std::string::npos) << e.what();
+    EXPECT_EQ(e.field(), "fault.start_s");
+  }
 }
 
 }  // namespace
