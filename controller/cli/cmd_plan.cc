@@ -14,10 +14,8 @@
 
 namespace archload::cli {
 
-namespace {
-
 planner::Plan PlanFor(const GlobalOptions& g, const PlanCliOptions& o, spec::Problem* problem,
-                      std::vector<planner::LatencyBudget>* budgets = nullptr) {
+                      std::vector<planner::LatencyBudget>* budgets) {
   catalog::Catalog cat(catalog::FindCatalogDir(g.catalog_flag, g.argv0));
   *problem = catalog::LoadProblemOrDesign(o.target, cat);
   std::vector<planner::Change> changes;
@@ -36,6 +34,8 @@ planner::Plan PlanFor(const GlobalOptions& g, const PlanCliOptions& o, spec::Pro
   if (budgets && budgets->empty()) *budgets = planner::LatencyBudgets(*problem, plan, options);
   return plan;
 }
+
+namespace {
 
 // Whether a design about to be written loads again, saying why not. A design that shares parts
 // through YAML aliases is written out expanded, which can take it past the loader's limits.
@@ -92,8 +92,13 @@ int RunCheck(const GlobalOptions& g, const PlanCliOptions& o) {
     std::cerr << "error: unknown --format '" << o.format << "' (expected table or json)\n";
     return kExitError;
   }
+  if (o.fault_run && !o.faults) {
+    std::cerr << "error: --run goes with --faults\n";
+    return kExitError;
+  }
+  if (o.faults) return RunCheckFaults(g, o);
   spec::Problem problem;
-  const auto plan = PlanFor(g, o, &problem);
+  const auto plan = PlanFor(g, o, &problem, nullptr);
   const spec::Design& design = o.unsized ? *problem.design : plan.sized_design;
   const auto tiers = planner::CheckTiers(problem, design);
   const bool pass = planner::AllPass(tiers);

@@ -4,6 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "common/spec/problem.h"
+#include "controller/planner/latency_budget.h"
+#include "controller/planner/planner.h"
+
 // Each `archload` subcommand is one function; main.cc only parses flags. Return value is the
 // process exit code: 0 ok, 1 a check or NFR failed, 2 bad input or an error, 3 (run) no NFR
 // failed but some could not be decided.
@@ -42,9 +46,16 @@ struct PlanCliOptions {
   bool unsized = false;                 // check: the design as written, not as planned
   std::string size_for = "throughput";  // throughput | latency
   std::vector<std::string> set;         // what-if changes: "Group.field=value"
+  bool faults = false;                  // check --faults: one instance lost per required group
+  bool fault_run = false;               // ... and emulate each case (--run)
+  double fault_window_s = 3600;         // ... the window its availability is over (--window)
 };
 int RunPlan(const GlobalOptions& g, const PlanCliOptions& o);
 int RunCheck(const GlobalOptions& g, const PlanCliOptions& o);
+int RunCheckFaults(const GlobalOptions& g, const PlanCliOptions& o);
+// The problem (with --set applied) and its plan; `budgets` filled when not null.
+planner::Plan PlanFor(const GlobalOptions& g, const PlanCliOptions& o, spec::Problem* problem,
+                      std::vector<planner::LatencyBudget>* budgets);
 
 struct RunCliOptions {
   std::string target;

@@ -115,6 +115,14 @@ int main(int argc, char** argv) {
   pcheck->add_flag("--unsized", check.unsized, "check the design as written, not as planned");
   pcheck->add_option("--rate", check.rate, "client req/s for sizing")->check(Number(kRate));
   pcheck->add_option("--format", check.format, "table|json");
+  pcheck->add_option("--set", check.set, "what-if: \"Group.field=value\"; repeatable");
+  pcheck->add_flag("--faults", check.faults,
+                   "for every group whose tiers demand a minimum, one instance killed: do the "
+                   "NFRs still hold? (docs/faults.md)");
+  pcheck->add_flag("--run", check.fault_run, "with --faults: also emulate each case (20 s each)");
+  pcheck->add_option("--window", check.fault_window_s,
+                     "with --faults: seconds over which availability is judged (default 3600)")
+      ->check(CLI::Range(1.0, 1e9));
   pcheck->callback([&] { code = RunCheck(g, check); });
 
   RunCliOptions run;

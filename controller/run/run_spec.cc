@@ -45,6 +45,29 @@ void FillScript(v1::CallScript* out, const std::optional<std::vector<spec::Scrip
 
 }  // namespace
 
+v1::ResilienceSpec ResilienceSpecOf(const std::optional<spec::Resilience>& r) {
+  v1::ResilienceSpec p;
+  if (!r) return p;  // present false: callers wait for every answer
+  const model::Resilience d;
+  p.set_present(true);
+  p.set_timeout_ms(r->timeout_ms.value_or(d.timeout_ms));
+  p.set_retries(r->retries.value_or(d.retries));
+  p.set_backoff_base_ms(r->backoff_base_ms.value_or(d.backoff_base_ms));
+  p.set_backoff_max_ms(r->backoff_max_ms.value_or(d.backoff_max_ms));
+  p.set_retry_budget(r->retry_budget.value_or(d.retry_budget));
+  p.set_retry_budget_min_per_s(r->retry_budget_min_per_s.value_or(d.retry_budget_min_per_s));
+  p.set_max_pending(r->max_pending.value_or(d.max_pending));
+  p.set_check_interval_ms(r->check_interval_ms.value_or(d.health.interval_ms));
+  p.set_check_timeout_ms(r->check_timeout_ms.value_or(d.health.timeout_ms));
+  p.set_check_fall(r->check_fall.value_or(d.health.fall));
+  p.set_check_rise(r->check_rise.value_or(d.health.rise));
+  p.set_outlier_consecutive(r->outlier_consecutive.value_or(d.outlier.consecutive_failures));
+  p.set_outlier_base_ms(r->outlier_base_ms.value_or(d.outlier.base_ejection_ms));
+  p.set_outlier_max_ms(r->outlier_max_ms.value_or(d.outlier.max_ejection_ms));
+  p.set_outlier_max_fraction(r->outlier_max_fraction.value_or(d.outlier.max_ejected_fraction));
+  return p;
+}
+
 std::vector<v1::FaultSpec> FaultSpecsOf(const spec::Design& design,
                                         const std::vector<int>& counts) {
   std::vector<v1::FaultSpec> out;
@@ -217,26 +240,7 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
   rs.faults = FaultSpecsOf(design, counts);
   // How callers treat each component: the design's settings over the defaults.
   for (size_t k = 0; k < design.components.size() && k < rs.groups.size(); ++k) {
-    const auto& r = design.components[k].resilience;
-    if (!r) continue;
-    const model::Resilience d;
-    auto* p = rs.groups[k].mutable_resilience();
-    p->set_present(true);
-    p->set_timeout_ms(r->timeout_ms.value_or(d.timeout_ms));
-    p->set_retries(r->retries.value_or(d.retries));
-    p->set_backoff_base_ms(r->backoff_base_ms.value_or(d.backoff_base_ms));
-    p->set_backoff_max_ms(r->backoff_max_ms.value_or(d.backoff_max_ms));
-    p->set_retry_budget(r->retry_budget.value_or(d.retry_budget));
-    p->set_retry_budget_min_per_s(r->retry_budget_min_per_s.value_or(d.retry_budget_min_per_s));
-    p->set_max_pending(r->max_pending.value_or(d.max_pending));
-    p->set_check_interval_ms(r->check_interval_ms.value_or(d.health.interval_ms));
-    p->set_check_timeout_ms(r->check_timeout_ms.value_or(d.health.timeout_ms));
-    p->set_check_fall(r->check_fall.value_or(d.health.fall));
-    p->set_check_rise(r->check_rise.value_or(d.health.rise));
-    p->set_outlier_consecutive(r->outlier_consecutive.value_or(d.outlier.consecutive_failures));
-    p->set_outlier_base_ms(r->outlier_base_ms.value_or(d.outlier.base_ejection_ms));
-    p->set_outlier_max_ms(r->outlier_max_ms.value_or(d.outlier.max_ejection_ms));
-    p->set_outlier_max_fraction(r->outlier_max_fraction.value_or(d.outlier.max_ejected_fraction));
+    *rs.groups[k].mutable_resilience() = ResilienceSpecOf(design.components[k].resilience);
   }
   return rs;
 }

@@ -48,6 +48,10 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& options, int a
 // component): SpecError-free, std::invalid_argument naming the fault when it does not fit.
 std::vector<v1::FaultSpec> FaultSpecsOf(const spec::Design& design, const std::vector<int>& counts);
 
+// How callers treat a component: its design settings over common/model/resilience.h's defaults;
+// none declared: present false (they wait for every answer and never give up on an instance).
+v1::ResilienceSpec ResilienceSpecOf(const std::optional<spec::Resilience>& resilience);
+
 // The most instances one agent hosts: each costs ~0.5 KB when idle, so this is ~0.5 GB per agent
 // before any traffic. A fleet beyond it is refused before launch, naming the limit.
 inline constexpr size_t kMaxInstancesPerAgent = 1000000;

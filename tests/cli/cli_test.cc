@@ -94,6 +94,44 @@ TEST(Cli, CheckPassesWhenPlannedAndNamesTheFailingTierUnsized) {
   EXPECT_NE(unsized.out.find("1 instance(s) of app, need 7"), std::string::npos);
 }
 
+// check --faults: without health checks a dead app instance is never left, so availability
+// fails; with the default resilience declared it is noticed and the NFRs hold.
+TEST(Cli, CheckFaultsJudgesOneLostInstancePerRequiredGroup) {
+  const auto plain = RunCli("check tutorial-simple-blog --faults --format json");
+  ASSERT_EQ(plain.code, 1) << plain.out;
+  const auto j = nlohmann::json::parse(plain.out);
+  ASSERT_EQ(j["cases"].size(), 1u);
+  const auto& c = j["cases"][0];
+  EXPECT_EQ(c["group"], "App Servers");
+  EXPECT_EQ(c["tier_minimum"], 7);
+  EXPECT_TRUE(c["detection_s"].is_null());
+  EXPECT_NEAR(c["availability"].get<double>(), 0.875, 0.001);
+  EXPECT_TRUE(c["latency_holds"].get<bool>());
+  EXPECT_FALSE(c["availability_holds"].get<bool>());
+  const auto checked = RunCli(
+      "check tutorial-simple-blog --faults --set \"App Servers.resilience.outlier_consecutive=0\"");
+  EXPECT_EQ(checked.code, 0) << checked.out;
+  EXPECT_NE(checked.out.find("5.00 s"), std::string::npos) << checked.out;  // checks at 6, 8, 10
+  EXPECT_NE(checked.out.find("every NFR holds with one instance lost"), std::string::npos);
+  const auto bad = RunCli("check tutorial-simple-blog --run");
+  EXPECT_EQ(bad.code, 2) << bad.out;
+}
+
+// A fault that does not fit the run is refused before anything starts, naming it.
+TEST(Cli, AFaultOutsideTheDesignIsAnErrorNamingIt) {
+  auto r = RunCli("run tutorial-simple-blog --duration 1s --no-metrics --fault "
+                  "\"{kind: kill, component: App Servers, instance: 8}\"");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("instance 8 of 'App Servers', which has 8"), std::string::npos) << r.out;
+  r = RunCli("run tutorial-simple-blog --duration 1s --no-metrics --fault "
+             "\"{kind: kill, component: Web}\"");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("no component 'Web'"), std::string::npos) << r.out;
+  r = RunCli("run tutorial-simple-blog --duration 1s --no-metrics --fault \"{kind: melt}\"");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("fault.kind"), std::string::npos) << r.out;
+}
+
 TEST(Cli, StatsMeetTheParsingBar) {
   const auto r = RunCli("problems stats --format json");
   ASSERT_EQ(r.code, 0) << r.out;
