@@ -14,8 +14,9 @@ namespace archload::agent {
 inline int64_t FullJitterBackoffNs(int attempt, int64_t base_ns, int64_t max_ns,
                                    std::mt19937_64& rng) {
   const int shift = std::clamp(attempt, 0, 30);
-  const double ceiling = std::min<double>(static_cast<double>(max_ns),
-                                          static_cast<double>(base_ns) * static_cast<double>(1LL << shift));
+  const double ceiling =
+      std::min<double>(static_cast<double>(max_ns),
+                       static_cast<double>(base_ns) * static_cast<double>(1LL << shift));
   if (ceiling <= 0) return 0;
   std::uniform_real_distribution<double> u(0, ceiling);
   return static_cast<int64_t>(u(rng));

@@ -27,8 +27,8 @@ bool HealthChecker::Up(int instance) const {
 }
 
 int HealthChecker::UpCount() const {
-  return static_cast<int>(std::count_if(states_.begin(), states_.end(),
-                                        [](const State& s) { return s.up; }));
+  return static_cast<int>(
+      std::count_if(states_.begin(), states_.end(), [](const State& s) { return s.up; }));
 }
 
 }  // namespace archload::agent

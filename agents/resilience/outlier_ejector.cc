@@ -32,8 +32,8 @@ bool OutlierEjector::OnResult(int instance, bool ok, int64_t now_ns) {
   }
   // Never eject past the share: a group that is all failing keeps being called (and failing)
   // rather than having nowhere to send anything.
-  const int limit = static_cast<int>(std::floor(config_.max_ejected_fraction *
-                                                static_cast<double>(states_.size())));
+  const int limit = static_cast<int>(
+      std::floor(config_.max_ejected_fraction * static_cast<double>(states_.size())));
   if (EjectedCount(now_ns) + 1 > limit) return false;
   const double ms = std::min(config_.max_ejection_ms, config_.base_ejection_ms * (s.times + 1));
   s.until_ns = now_ns + static_cast<int64_t>(ms * 1e6);

@@ -27,7 +27,8 @@ bool RetryBudget::TryRetry(int64_t now_ns) {
   if (fraction_ >= 0) {
     uint64_t requests = 0, retries = 0;
     Sums(now_ns, &requests, &retries);
-    const bool within_share = static_cast<double>(retries + 1) <= fraction_ * static_cast<double>(requests);
+    const bool within_share =
+        static_cast<double>(retries + 1) <= fraction_ * static_cast<double>(requests);
     const bool within_floor = At(now_ns).retries < static_cast<uint64_t>(std::max(0, min_per_s_));
     if (!within_share && !within_floor) {
       ++refused_;

@@ -133,8 +133,8 @@ void AgentRuntime::AddGenerator(int group, int index) {
   p.poisson = w.poisson();
   for (const auto& f : fleet_->faults().faults()) {
     if (f.kind != model::FaultKind::kOverload) continue;
-    p.surges.push_back({f.start_s, f.duration_s > 0 ? f.start_s + f.duration_s : 1e18,
-                        f.multiplier});
+    p.surges.push_back(
+        {f.start_s, f.duration_s > 0 ? f.start_s + f.duration_s : 1e18, f.multiplier});
   }
   generators_.push_back(std::make_unique<LoadGenerator>(
       *fleet_, group, index, p, g.spec.client_read_ratio(),

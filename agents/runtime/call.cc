@@ -19,8 +19,8 @@ int64_t Ns(double ms) { return static_cast<int64_t>(ms * 1e6); }
 
 void Call::Start(Fleet& fleet, int caller, int target, const Frame& request,
                  const std::string& balance, Done done) {
-  auto call = std::shared_ptr<Call>(new Call(fleet, caller, target, request, balance,
-                                             std::move(done)));
+  auto call =
+      std::shared_ptr<Call>(new Call(fleet, caller, target, request, balance, std::move(done)));
   EdgeState& e = call->Edge();
   e.budget.OnRequest(Fleet::NowNs());
   ++e.calls;

@@ -55,8 +55,9 @@ class CallEdges {
   EdgeState& Of(int caller, int target, Config config, Count instances) {
     auto it = edges_.find({caller, target});
     if (it == edges_.end()) {
-      it = edges_.emplace(std::make_pair(caller, target),
-                          std::make_unique<EdgeState>(config(target), instances(target)))
+      it = edges_
+               .emplace(std::make_pair(caller, target),
+                        std::make_unique<EdgeState>(config(target), instances(target)))
                .first;
     }
     return *it->second;

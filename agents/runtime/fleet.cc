@@ -30,9 +30,10 @@ model::FaultSchedule FaultsOf(const v1::Assignment& a) {
     const bool needs_group = m.kind != model::FaultKind::kOverload;
     if ((needs_group && !group_ok(m.group)) ||
         (m.kind == model::FaultKind::kPartition && !group_ok(m.peer_group)) ||
-        (m.instance >= 0 && m.instance >= a.groups(m.group).count()) ||
-        !(m.start_s >= 0) || !(m.duration_s >= 0) || !(m.fraction <= 1)) {
-      throw std::invalid_argument("a " + f.kind() + " fault names a group, instance or time "
+        (m.instance >= 0 && m.instance >= a.groups(m.group).count()) || !(m.start_s >= 0) ||
+        !(m.duration_s >= 0) || !(m.fraction <= 1)) {
+      throw std::invalid_argument("a " + f.kind() +
+                                  " fault names a group, instance or time "
                                   "outside the run");
     }
     out.push_back(std::move(m));

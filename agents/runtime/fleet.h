@@ -12,14 +12,14 @@
 #include <vector>
 
 #include "agents/backend/backend.h"
-#include "agents/runtime/call_edges.h"
-#include "common/model/fault_schedule.h"
 #include "agents/backend/http_proxy_backend.h"
 #include "agents/core/timer_queue.h"
 #include "agents/net/net_health.h"
 #include "agents/net/peer_pool.h"
+#include "agents/runtime/call_edges.h"
 #include "archload/v1/control.pb.h"
 #include "common/model/call_rules.h"
+#include "common/model/fault_schedule.h"
 #include "common/model/service_time.h"
 #include "common/spec/problem.h"
 #include "common/stats/histogram.h"
@@ -102,7 +102,7 @@ struct GroupRuntime {
   // How callers treat this group (docs/faults.md); `resilient`: calls to it go through Call.
   model::Resilience resilience;
   bool resilient = false;
-  stats::Histogram backend_ns;        // its commands' round trips (counted visits)
+  stats::Histogram backend_ns;  // its commands' round trips (counted visits)
   spec::Role role = spec::Role::kService;
   model::ServiceTimeSampler read;
   model::ServiceTimeSampler write;

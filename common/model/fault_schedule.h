@@ -26,14 +26,14 @@ std::optional<FaultKind> ParseFaultKind(const std::string& name);
 
 struct Fault {
   FaultKind kind = FaultKind::kKill;
-  int group = -1;          // the target group (partition: the calling side); overload: none
-  int instance = -1;       // one instance of it, or -1: all of them
-  int peer_group = -1;     // partition: the called side
-  bool both_ways = true;   // partition: calls from peer_group to group are dropped too
+  int group = -1;         // the target group (partition: the calling side); overload: none
+  int instance = -1;      // one instance of it, or -1: all of them
+  int peer_group = -1;    // partition: the called side
+  bool both_ways = true;  // partition: calls from peer_group to group are dropped too
   double start_s = 0;
-  double duration_s = 0;  // 0: until the run ends
-  bool restart = true;    // kill: the instance comes back when the fault ends
-  double fraction = 1;    // slow, errors: the share of requests it acts on, in (0, 1]
+  double duration_s = 0;     // 0: until the run ends
+  bool restart = true;       // kill: the instance comes back when the fault ends
+  double fraction = 1;       // slow, errors: the share of requests it acts on, in (0, 1]
   ServiceTimeSampler delay;  // slow: the added latency
   double multiplier = 1;     // overload
 

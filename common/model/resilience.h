@@ -16,7 +16,7 @@ struct HealthCheck {
 };
 
 struct OutlierDetection {
-  int consecutive_failures = 5;  // 0: off
+  int consecutive_failures = 5;     // 0: off
   double base_ejection_ms = 30000;  // × the times it was ejected before
   double max_ejection_ms = 300000;
   double max_ejected_fraction = 0.5;  // never eject more than this share of the group
@@ -27,9 +27,10 @@ struct Resilience {
   int retries = 0;
   double backoff_base_ms = 25;  // full jitter: U(0, min(max, base × 2^attempt))
   double backoff_max_ms = 250;
-  double retry_budget = 0.2;    // retries at most this share of requests (10 s window); < 0: no cap
+  double retry_budget = 0.2;  // retries at most this share of requests (10 s window); < 0: no cap
   int retry_budget_min_per_s = 10;  // ... but always this many per second
-  int max_pending = 0;  // circuit breaking: calls in flight to the group beyond it fail fast (0: off)
+  int max_pending =
+      0;  // circuit breaking: calls in flight to the group beyond it fail fast (0: off)
   HealthCheck health;
   OutlierDetection outlier;
 };

@@ -131,17 +131,17 @@ struct Resilience {
 
 // An injected fault (docs/faults.md). Times are seconds from the load's start.
 struct Fault {
-  std::string kind;        // kill | hang | slow | errors | partition | overload
-  std::string component;   // the target (partition: the calling side); overload: none
+  std::string kind;             // kill | hang | slow | errors | partition | overload
+  std::string component;        // the target (partition: the calling side); overload: none
   std::optional<int> instance;  // one instance (after --scale); none: all of them
-  std::string peer;        // partition: the called side
-  bool one_way = false;    // partition: only calls from `component` to `peer`
+  std::string peer;             // partition: the called side
+  bool one_way = false;         // partition: only calls from `component` to `peer`
   double start_s = 0;
-  double duration_s = 0;   // 0: until the run ends
-  bool restart = true;     // kill
-  std::optional<double> fraction;       // slow, errors
-  std::optional<ServiceTime> delay;     // slow
-  std::optional<double> multiplier;     // overload
+  double duration_s = 0;             // 0: until the run ends
+  bool restart = true;               // kill
+  std::optional<double> fraction;    // slow, errors
+  std::optional<ServiceTime> delay;  // slow
+  std::optional<double> multiplier;  // overload
   int line = 0;
 };
 
@@ -163,10 +163,10 @@ struct Component {
   std::optional<std::string> balance;
   std::optional<ServiceTime> service_time;
   std::optional<CallScript> calls;
-  std::optional<Keyspace> keyspace;  // cache, cdn
+  std::optional<Keyspace> keyspace;      // cache, cdn
   std::optional<Backend> backend;        // a real component instead of the emulation
   std::optional<Resilience> resilience;  // how callers treat it (docs/faults.md)
-  bool added_by_planner = false;     // not in the source design; added to satisfy its tiers
+  bool added_by_planner = false;         // not in the source design; added to satisfy its tiers
   int line = 0;  // 1-based line in the file it came from; 0 when built in memory
 };
 

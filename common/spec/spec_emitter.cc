@@ -298,7 +298,8 @@ std::string EmitProblemYaml(const Problem& p) {
       for (const auto& f : p.design->faults) {
         out << YAML::BeginMap;
         out << YAML::Key << "kind" << YAML::Value << Scalar{f.kind};
-        if (!f.component.empty()) out << YAML::Key << "component" << YAML::Value << Scalar{f.component};
+        if (!f.component.empty())
+          out << YAML::Key << "component" << YAML::Value << Scalar{f.component};
         if (f.instance) out << YAML::Key << "instance" << YAML::Value << *f.instance;
         if (!f.peer.empty()) out << YAML::Key << "peer" << YAML::Value << Scalar{f.peer};
         if (f.one_way) out << YAML::Key << "one_way" << YAML::Value << true;

@@ -361,8 +361,9 @@ Fault ReadFault(const Reader& r, const YAML::Node& node, const std::string& fiel
   f.kind = r.Str(node, field, "kind", true);
   if (f.kind != "kill" && f.kind != "hang" && f.kind != "slow" && f.kind != "errors" &&
       f.kind != "partition" && f.kind != "overload") {
-    r.Fail(node["kind"], Reader::Join(field, "kind"),
-           "unknown fault '" + f.kind + "' (expected kill, hang, slow, errors, partition, overload)");
+    r.Fail(
+        node["kind"], Reader::Join(field, "kind"),
+        "unknown fault '" + f.kind + "' (expected kill, hang, slow, errors, partition, overload)");
   }
   const bool overload = f.kind == "overload";
   f.component = r.Str(node, field, "component", !overload);
@@ -377,7 +378,8 @@ Fault ReadFault(const Reader& r, const YAML::Node& node, const std::string& fiel
   if (node["delay"].IsDefined()) {
     f.delay = ReadServiceTime(r, node["delay"], Reader::Join(field, "delay"));
   }
-  if (f.kind == "slow" && !f.delay) r.Fail(node, Reader::Join(field, "delay"), "a slow fault needs a delay");
+  if (f.kind == "slow" && !f.delay)
+    r.Fail(node, Reader::Join(field, "delay"), "a slow fault needs a delay");
   if (overload && !f.multiplier) {
     r.Fail(node, Reader::Join(field, "multiplier"), "an overload needs a multiplier");
   }

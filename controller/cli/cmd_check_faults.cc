@@ -53,13 +53,14 @@ void Emulate(Case& c, const PlanCliOptions& o, const GlobalOptions& g, double wi
   namespace fs = std::filesystem;
   std::error_code ec;
   const auto self = fs::read_symlink("/proc/self/exe", ec);
-  const fs::path report = fs::temp_directory_path() /
-                          ("archload-check-faults-" + std::to_string(::getpid()) + ".json");
+  const fs::path report =
+      fs::temp_directory_path() / ("archload-check-faults-" + std::to_string(::getpid()) + ".json");
   std::string cmd = Quote(self.string());
   if (!g.catalog_flag.empty()) cmd += " --catalog " + Quote(g.catalog_flag);
   cmd += " run " + Quote(o.target) + " --duration 20s --quiet --no-metrics --scale " +
          Quote(o.scale) + " --report " + Quote(report.string()) + " --fault " +
-         Quote("{kind: kill, component: \"" + c.group + "\", instance: 0, start_s: 5, restart: false}");
+         Quote("{kind: kill, component: \"" + c.group +
+               "\", instance: 0, start_s: 5, restart: false}");
   if (o.rate) cmd += " --rate " + spec::FormatNumber(*o.rate);
   for (const auto& s : o.set) cmd += " --set " + Quote(s);
   cmd += " >/dev/null 2>&1";
@@ -130,7 +131,8 @@ int RunCheckFaults(const GlobalOptions& g, const PlanCliOptions& o) {
     const auto after = planner::MakePlan(fewer, po);
     for (const auto& n : after.nfrs) {
       if (n.unit != "ms") continue;
-      if (!c.survivors_p99_ms || n.predicted > *c.survivors_p99_ms) c.survivors_p99_ms = n.predicted;
+      if (!c.survivors_p99_ms || n.predicted > *c.survivors_p99_ms)
+        c.survivors_p99_ms = n.predicted;
       c.latency_holds = c.latency_holds && n.pass && after.latency.stable;
     }
     c.availability_holds = !target || c.predicted.availability.value_or(1) >= *target;
@@ -190,9 +192,9 @@ int RunCheckFaults(const GlobalOptions& g, const PlanCliOptions& o) {
     std::snprintf(b, sizeof b, "%.5f", *v);
     return std::string(b);
   };
-  std::vector<std::string> headers = {"group",          "inst",      "tier min",
-                                       "survivors' util", "latency at n-1", "detection",
-                                       "availability"};
+  std::vector<std::string> headers = {"group",           "inst",           "tier min",
+                                      "survivors' util", "latency at n-1", "detection",
+                                      "availability"};
   if (o.fault_run) headers.push_back("measured: detection, availability");
   headers.push_back("holds");
   std::vector<bool> numeric(headers.size(), true);
@@ -202,12 +204,15 @@ int RunCheckFaults(const GlobalOptions& g, const PlanCliOptions& o) {
   for (const auto& c : cases) {
     const bool holds = c.latency_holds && c.capacity_holds && c.availability_holds;
     std::vector<std::string> row = {
-        c.group, std::to_string(c.count), std::to_string(c.minimum),
+        c.group,
+        std::to_string(c.count),
+        std::to_string(c.minimum),
         c.predicted.survivors_utilization ? report::Percent(*c.predicted.survivors_utilization)
                                           : "-",
         c.survivors_p99_ms ? report::Ms(*c.survivors_p99_ms) + (c.latency_holds ? " ✓" : " ✗")
                            : "-",
-        secs(c.predicted.detection_s), frac(c.predicted.availability)};
+        secs(c.predicted.detection_s),
+        frac(c.predicted.availability)};
     if (o.fault_run) {
       row.push_back(secs(c.measured_detection_s) + ", " + frac(c.measured_availability));
     }

@@ -346,14 +346,16 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   const auto design_rows = run::Targets(problem, prediction, result.offered_rps);
   std::optional<double> availability_target;
   for (const auto& n : problem.nfrs) {
-    if (n.kind == spec::NfrKind::kAvailability && n.availability) availability_target = n.availability;
+    if (n.kind == spec::NfrKind::kAvailability && n.availability)
+      availability_target = n.availability;
   }
   run::AnalyzeFaults(result, prediction, availability_target, unslowed ? &*unslowed : nullptr);
   run::Judge(result, problem, calibrated ? *calibrated : prediction);
   for (auto& v : result.nfrs) {
     for (const auto& d : design_rows) {
       if (d.name == v.name && d.kind == v.kind) v.boe_design = d.boe;
-      if (v.kind == "availability" && v.boe_design) *v.boe_design *= run::FaultsAvailability(result);
+      if (v.kind == "availability" && v.boe_design)
+        *v.boe_design *= run::FaultsAvailability(result);
     }
   }
   if (watch) {

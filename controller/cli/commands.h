@@ -90,7 +90,7 @@ struct RunCliOptions {
   std::string size_for = "throughput";  // throughput | latency
   std::vector<std::string> set;         // what-if changes: "Group.field=value"
   std::vector<std::string> backends;    // --backend "Group=kind://address" (docs/backends.md)
-  std::vector<std::string> faults;      // --fault "{kind: kill, component: X, ...}" (docs/faults.md)
+  std::vector<std::string> faults;  // --fault "{kind: kill, component: X, ...}" (docs/faults.md)
   // Prometheus: the controller's /metrics port (0: any), none at all, file_sd targets, and how
   // long the final figures stay up for a last scrape.
   int metrics_port = 0;

@@ -120,8 +120,9 @@ int main(int argc, char** argv) {
                    "for every group whose tiers demand a minimum, one instance killed: do the "
                    "NFRs still hold? (docs/faults.md)");
   pcheck->add_flag("--run", check.fault_run, "with --faults: also emulate each case (20 s each)");
-  pcheck->add_option("--window", check.fault_window_s,
-                     "with --faults: seconds over which availability is judged (default 3600)")
+  pcheck
+      ->add_option("--window", check.fault_window_s,
+                   "with --faults: seconds over which availability is judged (default 3600)")
       ->check(CLI::Range(1.0, 1e9));
   pcheck->callback([&] { code = RunCheck(g, check); });
 

@@ -43,7 +43,8 @@ FaultPrediction PredictOverload(const Plan& plan, const model::Fault& f,
   for (const auto& r : in.resilience) {
     if (r.timeout_ms <= 0) continue;
     timeouts = true;
-    const double extra = r.retry_budget < 0 ? r.retries : std::min<double>(r.retries, r.retry_budget);
+    const double extra =
+        r.retry_budget < 0 ? r.retries : std::min<double>(r.retries, r.retry_budget);
     amplification = std::max(amplification, 1 + extra);
   }
   p.saturates = surge >= capacity;
@@ -70,8 +71,9 @@ FaultPrediction PredictOverload(const Plan& plan, const model::Fault& f,
 FaultPrediction PredictPartition(const Plan& plan, const model::Fault& f,
                                  const FaultModelInput& in) {
   FaultPrediction p;
-  p.how = "calls across the partition are dropped: they fail at the callers' timeout (or are "
-          "never answered without one); no other call does";
+  p.how =
+      "calls across the partition are dropped: they fail at the callers' timeout (or are "
+      "never answered without one); no other call does";
   const auto& design = plan.sized_design;
   const int n = static_cast<int>(plan.groups.size());
   if (f.group < 0 || f.group >= n || f.peer_group < 0 || f.peer_group >= n ||
@@ -144,13 +146,12 @@ FaultPrediction PredictFault(const Plan& plan, const model::Fault& f, const Faul
   // Retries: a failed attempt goes again (to another instance, mostly), within the budget.
   double fail_call = q;
   if (r.retries > 0 && !waits_forever) {
-    const double views = std::max(1, static_cast<size_t>(f.group) < in.caller_views.size()
-                                         ? in.caller_views[f.group]
-                                         : 1);
-    const double allowed = r.retry_budget < 0 ? q
-                                              : std::min(q, r.retry_budget +
-                                                                r.retry_budget_min_per_s * views /
-                                                                    std::max(1e-9, visits * lambda));
+    const double views = std::max(
+        1, static_cast<size_t>(f.group) < in.caller_views.size() ? in.caller_views[f.group] : 1);
+    const double allowed = r.retry_budget < 0
+                               ? q
+                               : std::min(q, r.retry_budget + r.retry_budget_min_per_s * views /
+                                                                  std::max(1e-9, visits * lambda));
     fail_call = (q - allowed) + allowed * std::pow(q, r.retries);
   }
   p.failing_share = visits <= 1 ? visits * fail_call : 1 - std::pow(1 - fail_call, visits);
@@ -177,15 +178,13 @@ FaultPrediction PredictFault(const Plan& plan, const model::Fault& f, const Faul
     }
     const int may_eject =
         static_cast<int>(std::floor(r.outlier.max_ejected_fraction * static_cast<double>(n)));
-    const bool seen_failing =
-        f.kind == FaultKind::kKill || (hang && r.timeout_ms > 0) ||
-        (f.kind == FaultKind::kErrors && f.fraction >= 1);
+    const bool seen_failing = f.kind == FaultKind::kKill || (hang && r.timeout_ms > 0) ||
+                              (f.kind == FaultKind::kErrors && f.fraction >= 1);
     if (r.outlier.consecutive_failures > 0 && may_eject >= k && seen_failing && per_instance > 0) {
-      const double views = std::max(1, static_cast<size_t>(f.group) < in.caller_views.size()
-                                           ? in.caller_views[f.group]
-                                           : 1);
-      const double eject = r.outlier.consecutive_failures * views / per_instance +
-                           (hang ? r.timeout_ms / 1000 : 0);
+      const double views = std::max(
+          1, static_cast<size_t>(f.group) < in.caller_views.size() ? in.caller_views[f.group] : 1);
+      const double eject =
+          r.outlier.consecutive_failures * views / per_instance + (hang ? r.timeout_ms / 1000 : 0);
       eject_detect = eject;
       how.push_back(std::to_string(r.outlier.consecutive_failures) +
                     " failures in a row seen by each of " + Num(views) + " callers' views");

@@ -18,9 +18,9 @@
 namespace archload::planner {
 
 struct FaultModelInput {
-  double rate_rps = 0;    // offered, as run
+  double rate_rps = 0;        // offered, as run
   double counted_from_s = 0;  // the warm-up's end: requests before it are not counted
-  double run_s = 0;       // the load's length
+  double run_s = 0;           // the load's length
   // [group]: how callers treat it (the design's settings, or none).
   std::vector<model::Resilience> resilience;
   // [group]: the callers' separate views of it: each agent hosting instances of a caller group
@@ -34,9 +34,9 @@ struct FaultPrediction {
   std::optional<double> detection_s;
   // From the fault's end until a restarted instance is chosen again (kill with restart).
   std::optional<double> restored_s;
-  double failing_share = 0;  // of requests, while undetected
-  double lost = 0;           // requests offered in the counted window that fail
-  std::optional<double> availability;  // over the counted window, this fault alone
+  double failing_share = 0;                     // of requests, while undetected
+  double lost = 0;                              // requests offered in the counted window that fail
+  std::optional<double> availability;           // over the counted window, this fault alone
   std::optional<double> survivors_utilization;  // once the failed instances are avoided
   bool saturates = false;                       // ... at or above 1
   bool metastable = false;                      // overload: retries keep it overloaded after

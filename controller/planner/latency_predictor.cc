@@ -13,8 +13,7 @@ using model::StepMode;
 LatencyPredictor::LatencyPredictor(const TrafficModel& traffic,
                                    const std::vector<model::ComponentProfile>& profiles,
                                    const std::vector<HopQueue>& queues, size_t samples,
-                                   uint64_t seed, HarnessCosts harness,
-                                   std::vector<SlowFault> slow)
+                                   uint64_t seed, HarnessCosts harness, std::vector<SlowFault> slow)
     : traffic_(traffic),
       profiles_(profiles),
       harness_(std::move(harness)),

@@ -61,11 +61,11 @@ Change ParseChange(const std::string& text) {
       c.group.compare(c.group.size() - kResilience.size(), kResilience.size(), kResilience) == 0) {
     c.group.resize(c.group.size() - kResilience.size());
     c.resilience = true;
-    static const char* kKnobs[] = {
-        "timeout_ms",        "retries",          "backoff_base_ms",     "backoff_max_ms",
-        "retry_budget",      "retry_budget_min_per_s", "max_pending",   "check_interval_ms",
-        "check_timeout_ms",  "check_fall",       "check_rise",          "outlier_consecutive",
-        "outlier_base_ms",   "outlier_max_ms",   "outlier_max_fraction"};
+    static const char* kKnobs[] = {"timeout_ms",      "retries",           "backoff_base_ms",
+                                   "backoff_max_ms",  "retry_budget",      "retry_budget_min_per_s",
+                                   "max_pending",     "check_interval_ms", "check_timeout_ms",
+                                   "check_fall",      "check_rise",        "outlier_consecutive",
+                                   "outlier_base_ms", "outlier_max_ms",    "outlier_max_fraction"};
     bool known = false;
     for (const char* f : kKnobs) known = known || c.field == f;
     if (!known) {

@@ -107,8 +107,8 @@ void PrintFaults(const run::RunResult& r, std::ostream& out) {
       << a.failed << " requests";
   if (a.budget > 0) {
     out << " against an error budget of " << Count(a.budget) << " (the availability NFR over "
-        << "the requests offered): " << (a.failed <= a.budget ? "within it" : "spent")
-        << " (" << spec::FormatNumber(std::round(100 * a.failed / a.budget)) << "%)";
+        << "the requests offered): " << (a.failed <= a.budget ? "within it" : "spent") << " ("
+        << spec::FormatNumber(std::round(100 * a.failed / a.budget)) << "%)";
   }
   out << "\n";
   if (r.unanswered > 0) {
@@ -194,7 +194,9 @@ nlohmann::json FaultsToJson(const run::RunResult& r) {
   for (const auto& x : r.edges) {
     nlohmann::json events = nlohmann::json::array();
     for (const auto& ev : x.events) {
-      events.push_back({{"at_s", ev.at_s}, {"instance", ev.instance}, {"what", ev.what},
+      events.push_back({{"at_s", ev.at_s},
+                        {"instance", ev.instance},
+                        {"what", ev.what},
                         {"until_s", ev.what == "ejected" ? nlohmann::json(ev.until_s) : nullptr}});
     }
     edges.push_back({{"caller", GroupName(x.caller, r)},

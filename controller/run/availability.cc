@@ -44,8 +44,7 @@ AvailabilityAnalysis AnalyzeAvailability(const Timeline& t, const std::vector<Fa
     // Up to a second before the first fault: requests sent just before it may still be held
     // by what it kills.
     const double upto = first >= 2 ? first - 1 : first;
-    const size_t end = faults.empty() ? bins
-                                      : std::min(bins, static_cast<size_t>(upto / t.bin_s));
+    const size_t end = faults.empty() ? bins : std::min(bins, static_cast<size_t>(upto / t.bin_s));
     for (size_t i = 0; i < end; ++i) {
       off += At(t.offered, i);
       ok += std::min(At(t.ok, i), At(t.offered, i));
@@ -58,7 +57,8 @@ AvailabilityAnalysis AnalyzeAvailability(const Timeline& t, const std::vector<Fa
     im.start_s = f.start_s;
     im.end_s = f.end_s;
     const size_t s0 = static_cast<size_t>(std::max(0.0, f.start_s) / t.bin_s);
-    const size_t s_end = std::min(bins, static_cast<size_t>(std::max(f.end_s, f.start_s) / t.bin_s));
+    const size_t s_end =
+        std::min(bins, static_cast<size_t>(std::max(f.end_s, f.start_s) / t.bin_s));
     // Detection: the first second without a failure after the burst that began at the fault.
     size_t first_bad = bins;
     for (size_t i = s0; i < bins && i < s_end; ++i) {

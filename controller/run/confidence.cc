@@ -100,11 +100,11 @@ void AttachConfidence(RunResult& r) {
   // answered shares are the run's edges, not the design's keeping up, so throughput's interval
   // leaves them out, and needs four inner ones (under six batches the figure alone judges it:
   // two or three estimates make t so large that every short run would read inconclusive).
-  const std::vector<Batch> inner =
-      batches.size() >= 6 ? std::vector<Batch>(batches.begin() + 1, batches.end() - 1)
-                          : std::vector<Batch>();
-  c.achieved_rps = Over(inner, r.achieved_rps,
-                        Throughput(r.arrived_rps > 0 ? r.arrived_rps : r.offered_rps));
+  const std::vector<Batch> inner = batches.size() >= 6
+                                       ? std::vector<Batch>(batches.begin() + 1, batches.end() - 1)
+                                       : std::vector<Batch>();
+  c.achieved_rps =
+      Over(inner, r.achieved_rps, Throughput(r.arrived_rps > 0 ? r.arrived_rps : r.offered_rps));
   c.availability = Over(
       batches, r.ok + r.errors > 0 ? std::optional(1 - r.error_rate) : std::nullopt, Availability);
   for (size_t g = 0; g < r.groups.size(); ++g) {

@@ -92,8 +92,8 @@ void AnalyzeFaults(RunResult& r, const planner::Plan& prediction,
   if (r.injected.empty()) return;
   std::vector<FaultWindow> windows;
   for (const auto& f : r.injected) {
-    const double end = f.duration_s > 0 ? std::min(r.duration_s, f.start_s + f.duration_s)
-                                        : r.duration_s;
+    const double end =
+        f.duration_s > 0 ? std::min(r.duration_s, f.start_s + f.duration_s) : r.duration_s;
     windows.push_back({f.start_s, end});
   }
   r.availability = AnalyzeAvailability(r.timeline, windows, availability_target.value_or(1));

@@ -380,7 +380,8 @@ void Judge(RunResult& r, const spec::Problem& problem, const planner::Plan& pred
         v.note = "no request was answered: availability is undefined";
       } else {
         // Successful over offered: requests never answered count against it too.
-        v.measured = static_cast<double>(r.ok) / static_cast<double>(r.ok + r.errors + r.unanswered);
+        v.measured =
+            static_cast<double>(r.ok) / static_cast<double>(r.ok + r.errors + r.unanswered);
       }
       v.pass = v.measured && *v.measured >= v.target;
     }

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "common/spec/problem.h"
-#include "common/stats/histogram.h"
 #include "common/model/fault_schedule.h"
 #include "common/model/resilience.h"
+#include "common/spec/problem.h"
+#include "common/stats/histogram.h"
 #include "controller/planner/fault_model.h"
 #include "controller/planner/planner.h"
 #include "controller/run/availability.h"

@@ -38,7 +38,7 @@ struct RunSpec {
   int agents = 1;
   std::string data_secret;  // 32 random bytes: the data plane's handshake key for this run
   double divisor = 1;
-  int implicit_client = -1;  // index of the added client group, or -1
+  int implicit_client = -1;           // index of the added client group, or -1
   std::vector<v1::FaultSpec> faults;  // the design's and --fault's, by group index
 };
 

@@ -119,12 +119,14 @@ TEST(Cli, CheckFaultsJudgesOneLostInstancePerRequiredGroup) {
 
 // A fault that does not fit the run is refused before anything starts, naming it.
 TEST(Cli, AFaultOutsideTheDesignIsAnErrorNamingIt) {
-  auto r = RunCli("run tutorial-simple-blog --duration 1s --no-metrics --fault "
-                  "\"{kind: kill, component: App Servers, instance: 8}\"");
+  auto r = RunCli(
+      "run tutorial-simple-blog --duration 1s --no-metrics --fault "
+      "\"{kind: kill, component: App Servers, instance: 8}\"");
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("instance 8 of 'App Servers', which has 8"), std::string::npos) << r.out;
-  r = RunCli("run tutorial-simple-blog --duration 1s --no-metrics --fault "
-             "\"{kind: kill, component: Web}\"");
+  r = RunCli(
+      "run tutorial-simple-blog --duration 1s --no-metrics --fault "
+      "\"{kind: kill, component: Web}\"");
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("no component 'Web'"), std::string::npos) << r.out;
   r = RunCli("run tutorial-simple-blog --duration 1s --no-metrics --fault \"{kind: melt}\"");

@@ -23,9 +23,9 @@ TEST(FaultSchedule, AKillHoldsForItsWindowAndRestartsUnlessToldNot) {
   EXPECT_FALSE(s.Dead(2, 1, 4.999));
   EXPECT_TRUE(s.Dead(2, 1, 5));
   EXPECT_TRUE(s.Dead(2, 1, 14.999));
-  EXPECT_FALSE(s.Dead(2, 1, 15));       // restarted
-  EXPECT_FALSE(s.Dead(2, 0, 8));        // another instance
-  EXPECT_TRUE(s.Dead(3, 7, 100));       // every instance, never restarted
+  EXPECT_FALSE(s.Dead(2, 1, 15));  // restarted
+  EXPECT_FALSE(s.Dead(2, 0, 8));   // another instance
+  EXPECT_TRUE(s.Dead(3, 7, 100));  // every instance, never restarted
   EXPECT_EQ(s.Transitions(), (std::vector<double>{5, 15}));
 }
 

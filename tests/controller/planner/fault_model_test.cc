@@ -101,7 +101,7 @@ TEST(FaultModel, EjectionNeverTakesMoreThanItsShareOfTheGroup) {
   f.kill.start_s = 4;
   f.kill.duration_s = 3;
   const auto p = PredictFault(f.plan, f.kill, f.in);
-  EXPECT_FALSE(p.detection_s);  // a single instance: nothing to fail over to
+  EXPECT_FALSE(p.detection_s);              // a single instance: nothing to fail over to
   EXPECT_NEAR(p.failing_share, 0.1, 1e-6);  // the writes
   EXPECT_NEAR(p.lost, 1000 * 0.1 * 3, 5);
   EXPECT_NEAR(*p.availability, 1 - 300.0 / 20000, 3e-4);

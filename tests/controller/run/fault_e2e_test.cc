@@ -96,8 +96,8 @@ TEST(FaultE2e, AKilledAppInstanceWithoutResilienceFailsItsShareForTheWholeFault)
 // back) detection, recovery and requests lost are the checks' arithmetic, on the load's clock.
 TEST(FaultE2e, HealthChecksDetectAKilledInstanceWhenTheModelSays) {
   const auto r = RunFaulted("tutorial-simple-blog --duration 20s " + kKillApp +
-                         " --set \"App Servers.resilience.outlier_consecutive=0\"",
-                     "kill-checks");
+                                " --set \"App Servers.resilience.outlier_consecutive=0\"",
+                            "kill-checks");
   const auto& f = Fault(r);
   ASSERT_TRUE(f.is_object());
   const auto& p = f["predicted"];
@@ -117,8 +117,8 @@ TEST(FaultE2e, HealthChecksDetectAKilledInstanceWhenTheModelSays) {
 // availability stays above 0.999; what the fault added to latency is in the report.
 TEST(FaultE2e, RetriesKeepAvailabilityAboveThreeNinesAndShowTheLatencyAdded) {
   const auto r = RunFaulted("tutorial-simple-blog --duration 20s " + kKillApp +
-                         " --set \"App Servers.resilience.retries=2\"",
-                     "kill-retries");
+                                " --set \"App Servers.resilience.retries=2\"",
+                            "kill-retries");
   EXPECT_GT(Nfr(r, "availability"), 0.999);
   const auto* e = Edge(r, "Load Balancer", "App Servers");
   ASSERT_NE(e, nullptr);
@@ -172,9 +172,10 @@ TEST(FaultE2e, ALognormalDelayOnATenthOfRequestsShiftsP99AsTheMixturePredicts) {
 // failing after the surge (metastable); a 10% retry budget lets it recover.
 TEST(FaultE2e, RetriesWithoutABudgetKeepASurgeGoingAndABudgetRecovers) {
   const auto stuck = RunFaulted(kData + "metastable.yaml --duration 15s", "metastable");
-  const auto budget = RunFaulted(kData + "metastable.yaml --duration 15s "
-                          "--set \"Servers.resilience.retry_budget=0.1\"",
-                          "metastable-budget");
+  const auto budget = RunFaulted(kData +
+                                     "metastable.yaml --duration 15s "
+                                     "--set \"Servers.resilience.retry_budget=0.1\"",
+                                 "metastable-budget");
   EXPECT_TRUE(Fault(stuck)["predicted"]["metastable"].get<bool>());
   EXPECT_FALSE(Fault(budget)["predicted"]["metastable"].get<bool>());
   const auto& s = stuck["availability"]["per_second"];
