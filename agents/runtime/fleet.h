@@ -86,10 +86,11 @@ struct ClientCounters {
   // Offered: every arrival (sent or dropped); the difference from ok + failed never ended.
   std::vector<uint32_t> timeline_offered, timeline_ok, timeline_failed;
   static constexpr int64_t kTimelineBinNs = 100'000'000;
+  static constexpr size_t kTimelineMaxBins = 36'000;
   static void Timeline(std::vector<uint32_t>& v, int64_t intended_ns, int64_t load_start_ns) {
     if (intended_ns < load_start_ns) return;
     const auto bin = static_cast<size_t>((intended_ns - load_start_ns) / kTimelineBinNs);
-    if (bin > 1'000'000) return;  // a day: beyond any run
+    if (bin >= kTimelineMaxBins) return;  // an hour: the final stats stay small
     if (v.size() <= bin) v.resize(bin + 1, 0);
     ++v[bin];
   }

@@ -57,7 +57,9 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
   // Warm-up arrivals load the system but are not counted (Fleet::SetWindow).
   const bool counted = fleet_.Counted(intended_ns);
   const int64_t now = Fleet::NowNs();
-  ClientCounters::Timeline(c.timeline_offered, intended_ns, fleet_.load_start_ns());
+  // The timeline is what a fault's dip is measured on (docs/faults.md): kept only with faults.
+  const bool timeline = !fleet_.faults().empty();
+  if (timeline) ClientCounters::Timeline(c.timeline_offered, intended_ns, fleet_.load_start_ns());
   if (counted) {
     ++c.offered;
     const auto lag = static_cast<uint64_t>(std::max<int64_t>(0, now - intended_ns));
@@ -83,14 +85,16 @@ void LoadGenerator::SendOne(int64_t intended_ns) {
   const bool read = f.request_class == 0;
   auto task = std::make_shared<Task>(
       fleet_, group_, f, true,
-      [this, intended_ns, read, counted](FrameStatus status, const Frame&) {
+      [this, intended_ns, read, counted, timeline](FrameStatus status, const Frame&) {
         auto& cc = fleet_.client();
         const int64_t done = Fleet::NowNs();
         // Throughput is what completes inside the window, whenever it was sent; latency and
         // errors belong to the requests sent inside it, however late they finish.
         if (status == FrameStatus::kOk && fleet_.InWindow(done)) ++cc.completed_in_window;
-        ClientCounters::Timeline(status == FrameStatus::kOk ? cc.timeline_ok : cc.timeline_failed,
-                                 intended_ns, fleet_.load_start_ns());
+        if (timeline) {
+          ClientCounters::Timeline(status == FrameStatus::kOk ? cc.timeline_ok : cc.timeline_failed,
+                                   intended_ns, fleet_.load_start_ns());
+        }
         if (!counted) return;
         if (status == FrameStatus::kHarness) {
           ++cc.harness_errors;

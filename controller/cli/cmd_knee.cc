@@ -33,7 +33,13 @@ const char* Word(capacity::TrialVerdict v) {
 
 int RunKnee(const GlobalOptions& g, const KneeCliOptions& o) {
   catalog::Catalog cat(catalog::FindCatalogDir(g.catalog_flag, g.argv0));
-  const spec::Problem problem = catalog::LoadProblemOrDesign(o.target, cat);
+  spec::Problem problem = catalog::LoadProblemOrDesign(o.target, cat);
+  if (problem.design && !problem.design->faults.empty()) {
+    // The knee is the design's capacity; its faults are a run's question (docs/faults.md).
+    std::cerr << "note: knee ignores the design's " << problem.design->faults.size()
+              << " fault(s)\n";
+    problem.design->faults.clear();
+  }
   if (!o.report.empty()) report::CheckWritable("--report", o.report);
   if (!o.html.empty()) report::CheckWritable("--html", o.html);
   planner::PlanOptions popts;

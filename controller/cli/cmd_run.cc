@@ -144,6 +144,11 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   // --until-confident: `duration` is the least the load runs, `longest` the most.
   double longest = duration;
   if (o.until_confident) {
+    if (problem.design && !problem.design->faults.empty()) {
+      std::cerr << "error: --until-confident cannot decide a faulted run: its seconds are not "
+                   "alike (docs/faults.md); give --duration instead\n";
+      return kExitError;
+    }
     if (o.profile != "constant") {
       std::cerr << "error: --until-confident needs --profile constant: a " << o.profile
                 << " is shaped over a fixed duration\n";
