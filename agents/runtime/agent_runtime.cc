@@ -1,5 +1,8 @@
 #include "agents/runtime/agent_runtime.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include "common/http/proxy_names.h"
 #include "common/model/seed.h"
 #include "common/spec/backend_address.h"
@@ -215,6 +218,13 @@ void AgentRuntime::StartAt(const v1::Start& start, int64_t start_ns) {
         const int64_t now = Fleet::NowNs();
         for (auto& inst : instances_) inst->ApplyFaults(now);
       });
+    }
+    for (const auto& f : fleet_->faults().faults()) {
+      if (f.kind != model::FaultKind::kKillAgent || f.agent != start.agent_index()) continue;
+      // The fault is this process's death, as the kernel would deal it: no goodbye, no final
+      // stats, connections reset.
+      fleet_->timers().ScheduleAt(start_ns_ + static_cast<int64_t>(f.start_s * 1e9),
+                                  [] { ::kill(::getpid(), SIGKILL); });
     }
     prober_ = std::make_unique<HopProber>(*fleet_);
     prober_->Start();

@@ -78,6 +78,14 @@ void Call::OnReply(uint64_t attempt, const Frame& reply) {
   --Edge().pending;
   if (timer_) fleet_.timers().Cancel(timer_);
   timer_ = 0;
+  if (reply.status == FrameStatus::kHarness &&
+      fleet_.faults().AgentDead(static_cast<int>(fleet_.peers().PeerOf(target_, instance_)),
+                                fleet_.LoadSeconds(Fleet::NowNs()))) {
+    // The transport lost it because a fault killed the agent hosting the instance: the design's
+    // failure (the instance is gone), not the harness's.
+    Settle(Failed(request_), true);
+    return;
+  }
   const bool design_failure =
       reply.status == FrameStatus::kFailed || reply.status == FrameStatus::kRejected;
   Settle(reply, design_failure);

@@ -1,5 +1,6 @@
 #include "agents/runtime/edge_health.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -14,7 +15,9 @@ struct Checks : std::enable_shared_from_this<Checks> {
 
   // The first round at the next whole interval from the load's start.
   void ScheduleNext() {
-    const int64_t interval = static_cast<int64_t>(edge.config.health.interval_ms * 1e6);
+    // At least a millisecond (the loader's floor too): rounds never come back to back.
+    const int64_t interval =
+        std::max<int64_t>(1'000'000, static_cast<int64_t>(edge.config.health.interval_ms * 1e6));
     const int64_t since = Fleet::NowNs() - fleet.load_start_ns();
     const int64_t k = since < 0 ? 0 : since / interval + 1;
     auto self = shared_from_this();

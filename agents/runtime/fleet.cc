@@ -27,11 +27,14 @@ model::FaultSchedule FaultsOf(const v1::Assignment& a) {
   auto group_ok = [&](int g) { return g >= 0 && g < a.groups_size(); };
   for (const auto& f : a.faults()) {
     model::Fault m = v1::FromProto(f);
-    const bool needs_group = m.kind != model::FaultKind::kOverload;
+    const bool needs_group =
+        m.kind != model::FaultKind::kOverload && m.kind != model::FaultKind::kKillAgent;
+    // Times within the loader's bounds (1e7 s): nanoseconds from them stay far inside int64.
     if ((needs_group && !group_ok(m.group)) ||
         (m.kind == model::FaultKind::kPartition && !group_ok(m.peer_group)) ||
-        (m.instance >= 0 && m.instance >= a.groups(m.group).count()) || !(m.start_s >= 0) ||
-        !(m.duration_s >= 0) || !(m.fraction <= 1)) {
+        (m.instance >= 0 && (!group_ok(m.group) || m.instance >= a.groups(m.group).count())) ||
+        !(m.start_s >= 0 && m.start_s <= 1e7) || !(m.duration_s >= 0 && m.duration_s <= 1e7) ||
+        !(m.fraction <= 1) || (m.kind == model::FaultKind::kKillAgent && m.agent < 0)) {
       throw std::invalid_argument("a " + f.kind() +
                                   " fault names a group, instance or time "
                                   "outside the run");

@@ -38,7 +38,10 @@ void Instance::OnRequest(const std::shared_ptr<FrameSink>& caller, const Frame& 
     if (!AdmitUnderFaults(w)) return;
     if (const int64_t delay = FaultDelayNs(w->arrive_ns); delay > 0) {
       w->delayed_ns = delay;
-      fleet_.timers().ScheduleAt(w->arrive_ns + delay, [this, w] { Admit(w, Fleet::NowNs()); });
+      fleet_.timers().ScheduleAt(w->arrive_ns + delay, [this, w] {
+        // Killed or hung while the request was on its way: that decides, not the earlier look.
+        if (AdmitUnderFaults(w, /*draw_errors=*/false)) Admit(w, Fleet::NowNs());
+      });
       return;
     }
   }

@@ -87,7 +87,8 @@ class Instance {
 
   // Injected faults (instance_faults.cc, docs/faults.md). False when a fault took the request
   // (refused, failed or held forever): the caller does nothing more with it.
-  bool AdmitUnderFaults(const std::shared_ptr<Waiting>& w);
+  // `draw_errors`: false when the request was already drawn for (a slow fault's delayed arrival).
+  bool AdmitUnderFaults(const std::shared_ptr<Waiting>& w, bool draw_errors = true);
   // Added latency from slow faults for a request arriving now (0: none): it reaches the instance
   // that much later, as over a slow link, without holding a slot meanwhile.
   int64_t FaultDelayNs(int64_t now);

@@ -4,14 +4,24 @@
 
 namespace archload::agent {
 
-bool Instance::AdmitUnderFaults(const std::shared_ptr<Waiting>& w) {
+namespace {
+
+// What a fault answers in a failure's place: a broker's delivery is refused, so the broker
+// delivers it again (to another consumer); anything else fails.
+FrameStatus FailureFor(const Frame& f) {
+  return f.flags & kFlagDelivery ? FrameStatus::kRejected : FrameStatus::kFailed;
+}
+
+}  // namespace
+
+bool Instance::AdmitUnderFaults(const std::shared_ptr<Waiting>& w, bool draw_errors) {
   const auto& faults = fleet_.faults();
-  const double t = fleet_.LoadSeconds(w->arrive_ns);
+  const double t = fleet_.LoadSeconds(draw_errors ? w->arrive_ns : Fleet::NowNs());
   if (faults.Dead(group_, index_, t)) {
     // Nothing listens: the caller's connection is refused at once.
     if (w->counted) Count([](VisitCounters& c) { ++c.failed; });
     ++fleet_.group(group_).counters.fault_failed;
-    Respond(*w, FrameStatus::kFailed, false, w->frame);
+    Respond(*w, FailureFor(w->frame), false, w->frame);
     return false;
   }
   if (faults.Hung(group_, index_, t)) {
@@ -21,7 +31,7 @@ bool Instance::AdmitUnderFaults(const std::shared_ptr<Waiting>& w) {
     hung_.push_back(w);
     return false;
   }
-  const double chance = faults.ErrorChance(group_, index_, t);
+  const double chance = draw_errors ? faults.ErrorChance(group_, index_, t) : 0;
   if (chance > 0) {
     std::uniform_real_distribution<double> u(0, 1);
     if (u(fleet_.fault_rng()) < chance) {
@@ -57,7 +67,7 @@ void Instance::LoseEverything(int64_t now) {
   auto fail = [&](const std::shared_ptr<Waiting>& w) {
     if (w->counted) Count([](VisitCounters& c) { ++c.failed; });
     ++fleet_.group(group_).counters.fault_failed;
-    Respond(*w, FrameStatus::kFailed, false, w->frame);
+    Respond(*w, FailureFor(w->frame), false, w->frame);
     w->lost = true;  // after answering: Respond stays silent for it from now on
   };
   for (auto& w : queue_) {
@@ -91,9 +101,12 @@ void Instance::ApplyFaults(int64_t now) {
       Count([](VisitCounters& c) { --c.in_service; });
       if (w->counted) Count([](VisitCounters& c) { ++c.failed; });
       ++fleet_.group(group_).counters.fault_failed;
+      // A broker's delivery is handed back: it holds the broker's credit until answered.
+      if (w->frame.flags & kFlagDelivery) Respond(*w, FrameStatus::kRejected, false, w->frame);
       w->lost = true;
     }
     hung_.clear();
+    StartQueued(now);  // the slots it held are free again
   }
 }
 

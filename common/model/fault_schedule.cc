@@ -6,9 +6,13 @@ namespace archload::model {
 
 namespace {
 constexpr std::pair<FaultKind, const char*> kNames[] = {
-    {FaultKind::kKill, "kill"},           {FaultKind::kHang, "hang"},
-    {FaultKind::kSlow, "slow"},           {FaultKind::kErrors, "errors"},
-    {FaultKind::kPartition, "partition"}, {FaultKind::kOverload, "overload"},
+    {FaultKind::kKill, "kill"},
+    {FaultKind::kHang, "hang"},
+    {FaultKind::kSlow, "slow"},
+    {FaultKind::kErrors, "errors"},
+    {FaultKind::kPartition, "partition"},
+    {FaultKind::kOverload, "overload"},
+    {FaultKind::kKillAgent, "kill_agent"},
 };
 }  // namespace
 
@@ -58,6 +62,12 @@ std::vector<const Fault*> FaultSchedule::Slow(int group, int instance, double t)
     }
   }
   return out;
+}
+
+bool FaultSchedule::AgentDead(int agent, double t) const {
+  return std::any_of(faults_.begin(), faults_.end(), [&](const Fault& f) {
+    return f.kind == FaultKind::kKillAgent && f.agent == agent && t >= f.start_s;
+  });
 }
 
 bool FaultSchedule::Partitioned(int from, int to, double t) const {

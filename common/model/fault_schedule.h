@@ -19,6 +19,7 @@ enum class FaultKind {
   kErrors,     // a fraction of its requests answered with an error
   kPartition,  // calls from one group to another are dropped (one way or both)
   kOverload,   // the offered rate × multiplier
+  kKillAgent,  // a whole agent process is killed (SIGKILL): every instance it hosts, at once
 };
 
 const char* FaultKindName(FaultKind k);
@@ -36,6 +37,7 @@ struct Fault {
   double fraction = 1;       // slow, errors: the share of requests it acts on, in (0, 1]
   ServiceTimeSampler delay;  // slow: the added latency
   double multiplier = 1;     // overload
+  int agent = -1;            // kill_agent: its index in the run
 
   bool ActiveAt(double t) const {
     return t >= start_s && (duration_s <= 0 || t < start_s + duration_s);
@@ -58,6 +60,8 @@ class FaultSchedule {
   double ErrorChance(int group, int instance, double t) const;
   // The slow faults acting on the instance at t (each delays its fraction of the requests).
   std::vector<const Fault*> Slow(int group, int instance, double t) const;
+  // The agent was killed at or before t (an agent killed stays dead).
+  bool AgentDead(int agent, double t) const;
   // Calls from `from` to `to` are dropped at t.
   bool Partitioned(int from, int to, double t) const;
   // The offered rate's multiplier at t (overloads multiply).

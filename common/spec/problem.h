@@ -142,6 +142,7 @@ struct Fault {
   std::optional<double> fraction;    // slow, errors
   std::optional<ServiceTime> delay;  // slow
   std::optional<double> multiplier;  // overload
+  std::optional<int> agent;          // kill_agent: the agent's index in the run
   int line = 0;
 };
 

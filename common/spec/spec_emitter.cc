@@ -314,6 +314,7 @@ std::string EmitProblemYaml(const Problem& p) {
         if (f.multiplier) {
           out << YAML::Key << "multiplier" << YAML::Value << FormatNumber(*f.multiplier);
         }
+        if (f.agent) out << YAML::Key << "agent" << YAML::Value << *f.agent;
         out << YAML::EndMap;
       }
       out << YAML::EndSeq;

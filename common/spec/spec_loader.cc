@@ -313,6 +313,10 @@ Component ReadComponent(const Reader& r, const YAML::Node& node, const std::stri
     res.retry_budget_min_per_s = r.Int(n, f, "retry_budget_min_per_s", 0, 1000000);
     res.max_pending = r.Int(n, f, "max_pending", 0, 100000000);
     res.check_interval_ms = r.Num(n, f, "check_interval_ms", 0.0, 1e7);
+    if (res.check_interval_ms && *res.check_interval_ms > 0 && *res.check_interval_ms < 1) {
+      r.Fail(n["check_interval_ms"], Reader::Join(f, "check_interval_ms"),
+             "0 (no checks) or at least 1 ms");
+    }
     res.check_timeout_ms = r.Num(n, f, "check_timeout_ms", 0.0, 1e7);
     res.check_fall = r.Int(n, f, "check_fall", 1, 1000);
     res.check_rise = r.Int(n, f, "check_rise", 1, 1000);
@@ -355,18 +359,26 @@ Fault ReadFault(const Reader& r, const YAML::Node& node, const std::string& fiel
   r.ExpectMap(node, field);
   r.OnlyKeys(node, field,
              {"kind", "component", "instance", "peer", "one_way", "start_s", "duration_s",
-              "restart", "fraction", "delay", "multiplier"});
+              "restart", "fraction", "delay", "multiplier", "agent"});
   Fault f;
   f.line = node.Mark().line + 1;
   f.kind = r.Str(node, field, "kind", true);
   if (f.kind != "kill" && f.kind != "hang" && f.kind != "slow" && f.kind != "errors" &&
-      f.kind != "partition" && f.kind != "overload") {
-    r.Fail(
-        node["kind"], Reader::Join(field, "kind"),
-        "unknown fault '" + f.kind + "' (expected kill, hang, slow, errors, partition, overload)");
+      f.kind != "partition" && f.kind != "overload" && f.kind != "kill_agent") {
+    r.Fail(node["kind"], Reader::Join(field, "kind"),
+           "unknown fault '" + f.kind +
+               "' (expected kill, hang, slow, errors, partition, overload, kill_agent)");
   }
   const bool overload = f.kind == "overload";
-  f.component = r.Str(node, field, "component", !overload);
+  const bool agent = f.kind == "kill_agent";
+  if ((overload || agent) && node["component"].IsDefined()) {
+    r.Fail(node["component"], Reader::Join(field, "component"),
+           overload ? "an overload surges every load generator: it names no component"
+                    : "a kill_agent names an agent, not a component");
+  }
+  f.component = r.Str(node, field, "component", !overload && !agent);
+  f.agent = r.Int(node, field, "agent", 0, 1000000);
+  if (agent && !f.agent) r.Fail(node, Reader::Join(field, "agent"), "a kill_agent names its agent");
   f.instance = r.Int(node, field, "instance", 0, kMaxCount);
   f.peer = r.Str(node, field, "peer", f.kind == "partition");
   f.one_way = r.Bool(node, field, "one_way");

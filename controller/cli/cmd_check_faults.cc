@@ -90,10 +90,18 @@ void Emulate(Case& c, const PlanCliOptions& o, const GlobalOptions& g, double wi
 
 int RunCheckFaults(const GlobalOptions& g, const PlanCliOptions& o) {
   spec::Problem problem;
-  const auto plan = PlanFor(g, o, &problem, nullptr);
+  const auto full = PlanFor(g, o, &problem, nullptr);
   const double window = o.fault_window_s;
   const auto target = AvailabilityTarget(problem);
-  const spec::Problem sized = planner::SizedProblem(problem, plan);
+  // What runs at --scale (the counts and rate the emulated case has): predicted on that.
+  spec::Problem sized = planner::SizedProblem(problem, full);
+  for (size_t k = 0; k < full.groups.size(); ++k) {
+    sized.design->components[k].count = full.groups[k].scaled_count;
+  }
+  planner::PlanOptions as_run;
+  as_run.rate_rps = full.workload.rate_rps / full.scale_divisor;
+  as_run.headroom = o.headroom;
+  const auto plan = planner::MakePlan(sized, as_run);
   planner::FaultModelInput in;
   // The same instant as the emulated case: 5 s into the load, the window counted from there.
   constexpr double kAt = 5;
@@ -109,11 +117,11 @@ int RunCheckFaults(const GlobalOptions& g, const PlanCliOptions& o) {
   std::vector<Case> cases;
   for (size_t k = 0; k < plan.groups.size(); ++k) {
     const auto& gp = plan.groups[k];
-    if (gp.tier_min < 2 || gp.count < 2) continue;
+    if (full.groups[k].tier_min < 2 || gp.count < 2) continue;
     Case c;
     c.group = gp.name;
     c.count = gp.count;
-    c.minimum = gp.tier_min;
+    c.minimum = full.groups[k].tier_min;
     model::Fault kill;
     kill.kind = model::FaultKind::kKill;
     kill.group = static_cast<int>(k);

@@ -359,9 +359,8 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   for (auto& v : result.nfrs) {
     for (const auto& d : design_rows) {
       if (d.name == v.name && d.kind == v.kind) v.boe_design = d.boe;
-      if (v.kind == "availability" && v.boe_design)
-        *v.boe_design *= run::FaultsAvailability(result);
     }
+    if (v.kind == "availability" && v.boe_design) *v.boe_design *= run::FaultsAvailability(result);
   }
   if (watch) {
     watch->Finish(result);

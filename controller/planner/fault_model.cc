@@ -84,7 +84,7 @@ FaultPrediction PredictPartition(const Plan& plan, const model::Fault& f,
   const std::string& b = design.components[f.peer_group].name;
   // The called side: B, and A too when both ways and B calls A.
   double visits = 0;
-  bool counted = true;
+  bool counted = true, wired = false;
   auto crossing = [&](const std::string& from, int to) {
     bool any = false, other = false;
     for (const auto& c : design.connections) {
@@ -92,6 +92,7 @@ FaultPrediction PredictPartition(const Plan& plan, const model::Fault& f,
       (c.from == from ? any : other) = true;
     }
     if (!any) return;
+    wired = true;
     if (other) {
       counted = false;
       return;
@@ -102,8 +103,10 @@ FaultPrediction PredictPartition(const Plan& plan, const model::Fault& f,
   };
   crossing(a, f.peer_group);
   if (f.both_ways) crossing(b, f.group);
-  if (!counted) {
-    p.how += " (not counted: the called side has other callers)";
+  if (!counted || !wired) {
+    // A call script may make calls the connections do not draw: then the model cannot count.
+    p.how += wired ? " (not counted: the called side has other callers)"
+                   : " (not counted: no connection between them; calls scripts may still cross)";
     return p;
   }
   const double end = f.duration_s > 0 ? std::min(in.run_s, f.start_s + f.duration_s) : in.run_s;
@@ -124,6 +127,13 @@ FaultPrediction PredictFault(const Plan& plan, const model::Fault& f, const Faul
     return p;
   }
   if (f.kind == FaultKind::kPartition) return PredictPartition(plan, f, in);
+  if (f.kind == FaultKind::kKillAgent) {
+    p.how =
+        "every instance the agent hosted is gone for the rest of the run: each call to them "
+        "fails until callers stop choosing them (their checks and ejection), and its load "
+        "generators stop offering";
+    return p;
+  }
   if (f.group < 0 || static_cast<size_t>(f.group) >= plan.groups.size()) return p;
   const GroupPlan& g = plan.groups[f.group];
   const model::Resilience r = static_cast<size_t>(f.group) < in.resilience.size()
@@ -131,7 +141,9 @@ FaultPrediction PredictFault(const Plan& plan, const model::Fault& f, const Faul
                                   : model::Resilience{};
   const int n = std::max(1, g.count);
   const int k = f.instance < 0 ? n : 1;
-  const double end = f.duration_s > 0 ? std::min(in.run_s, f.start_s + f.duration_s) : in.run_s;
+  // A kill without a restart lasts to the end, whatever its duration.
+  const bool lasts = f.duration_s <= 0 || (f.kind == FaultKind::kKill && !f.restart);
+  const double end = lasts ? in.run_s : std::min(in.run_s, f.start_s + f.duration_s);
   const double length = std::max(0.0, end - f.start_s);
   const double lambda = in.rate_rps;
   const double total = g.rate.Total();

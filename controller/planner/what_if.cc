@@ -76,7 +76,8 @@ Change ParseChange(const std::string& text) {
     char* end = nullptr;
     c.value = std::strtod(v.c_str(), &end);
     if (v.empty() || *end != '\0' || !std::isfinite(c.value) ||
-        (c.value < 0 && c.field != "retry_budget") || c.value > 1e9) {
+        (c.value < 0 && c.field != "retry_budget") || c.value > 1e9 ||
+        (c.field == "check_interval_ms" && c.value > 0 && c.value < 1)) {
       throw std::invalid_argument("--set '" + text + "': '" + v + "' is not a number in range");
     }
     return c;

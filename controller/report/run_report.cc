@@ -239,7 +239,11 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
   j["harness"]["lease_timeout_s"] = h.lease_timeout_s;
   auto& lost = j["harness"]["lost"] = nlohmann::json::array();
   for (const auto& l : h.lost) {
-    lost.push_back({{"agent", l.id}, {"at_s", l.at_s}, {"silent_s", l.silent_s}, {"how", l.how}});
+    lost.push_back({{"agent", l.id},
+                    {"at_s", l.at_s},
+                    {"silent_s", l.silent_s},
+                    {"how", l.how},
+                    {"injected", l.injected}});
   }
   auto& agents = j["agents"] = nlohmann::json::array();
   for (const auto& a : h.fleet) {

@@ -95,7 +95,10 @@ AvailabilityAnalysis AnalyzeAvailability(const Timeline& t, const std::vector<Fa
     }
     if (first_bad < bins && dip_end < bins) im.recovery_s = dip_end * t.bin_s - f.start_s;
     if (first_bad == bins) im.recovery_s = 0.0;  // nothing failed: no dip
-    for (size_t i = first_bad; i < std::min(dip_end, bins); ++i) {
+    // Requests sent within a second before the start that the fault failed (a kill fails what
+    // the instance held) count too.
+    const size_t from = first_bad < bins ? std::min(first_bad, s0 >= sec ? s0 - sec : 0) : bins;
+    for (size_t i = from; i < std::min(dip_end, bins); ++i) {
       im.lost += At(t.offered, i) - std::min(At(t.ok, i), At(t.offered, i));
     }
     a.faults.push_back(im);

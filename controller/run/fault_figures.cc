@@ -23,10 +23,20 @@ bool Concerns(const model::Fault& f, int instance) {
 void CallersAccount(FaultFigures& ff, const std::vector<EdgeFigures>& edges, double end_s,
                     double run_s) {
   const auto& f = ff.fault;
-  bool down = false, ejected = false;
+  bool down = false, ejected = false, never_up = false;
   double up_at = -1, ejection_end = -1;
   for (const auto& e : edges) {
     if (e.target != f.group) continue;
+    // Per view (edge, events in time order): its first up after the end; the latest of those.
+    bool down_here = false;
+    double up_here = -1;
+    for (const auto& ev : e.events) {
+      if (!Concerns(f, ev.instance) || ev.at_s < f.start_s) continue;
+      if (ev.what == "down") down_here = true;
+      if (ev.what == "up" && ev.at_s >= end_s && up_here < 0) up_here = ev.at_s;
+    }
+    if (down_here && up_here < 0) never_up = true;
+    up_at = std::max(up_at, up_here);
     for (const auto& ev : e.events) {
       if (!Concerns(f, ev.instance) || ev.at_s < f.start_s) continue;
       if (ev.what == "ejected" || ev.what == "down") {
@@ -34,7 +44,6 @@ void CallersAccount(FaultFigures& ff, const std::vector<EdgeFigures>& edges, dou
         if (!ff.callers_detected_s || d < *ff.callers_detected_s) ff.callers_detected_s = d;
       }
       if (ev.what == "down") down = true;
-      if (ev.what == "up" && ev.at_s >= end_s && up_at < 0) up_at = ev.at_s;
       if (ev.what == "ejected") {
         ejected = true;
         ejection_end = std::max(ejection_end, ev.until_s);
@@ -45,7 +54,7 @@ void CallersAccount(FaultFigures& ff, const std::vector<EdgeFigures>& edges, dou
     ff.callers_restored_s = 0.0;  // they never stopped choosing it
     return;
   }
-  if (down && up_at < 0) return;  // still down at the end
+  if (down && (never_up || up_at < 0)) return;  // still down at the end for some view
   const double back = std::max(down ? up_at : 0.0, ejected ? ejection_end : 0.0);
   if (back <= run_s) ff.callers_restored_s = std::max(0.0, back - end_s);
 }
@@ -64,8 +73,25 @@ std::optional<double> P99Between(const std::vector<Batch>& batches, double from,
 
 }  // namespace
 
-std::string DescribeFault(const model::Fault& f, const std::vector<GroupResult>& groups) {
+std::string DescribeFault(const model::Fault& f, const std::vector<GroupResult>& groups,
+                          const std::vector<std::vector<uint32_t>>& agent_of) {
   std::string out = model::FaultKindName(f.kind);
+  if (f.kind == model::FaultKind::kKillAgent) {
+    std::string hosted;
+    for (size_t g = 0; g < agent_of.size(); ++g) {
+      std::string ids;
+      int n = 0;
+      for (size_t i = 0; i < agent_of[g].size(); ++i) {
+        if (static_cast<int>(agent_of[g][i]) != f.agent) continue;
+        ids += (n++ ? ", #" : " #") + std::to_string(i);
+      }
+      if (n > 0)
+        hosted += (hosted.empty() ? "" : "; ") + GroupName(static_cast<int>(g), groups) + ids;
+    }
+    out += " " + std::to_string(f.agent) + " (hosting " + (hosted.empty() ? "nothing" : hosted) +
+           ") at " + spec::FormatNumber(f.start_s) + " s";
+    return out;
+  }
   if (f.kind == model::FaultKind::kPartition) {
     out += " " + GroupName(f.group, groups) + (f.both_ways ? " ↔ " : " → ") +
            GroupName(f.peer_group, groups);
@@ -92,8 +118,10 @@ void AnalyzeFaults(RunResult& r, const planner::Plan& prediction,
   if (r.injected.empty()) return;
   std::vector<FaultWindow> windows;
   for (const auto& f : r.injected) {
-    const double end =
-        f.duration_s > 0 ? std::min(r.duration_s, f.start_s + f.duration_s) : r.duration_s;
+    // A kill without a restart, and an agent killed, last to the end whatever the duration.
+    const bool lasts = f.duration_s <= 0 || f.kind == model::FaultKind::kKillAgent ||
+                       (f.kind == model::FaultKind::kKill && !f.restart);
+    const double end = lasts ? r.duration_s : std::min(r.duration_s, f.start_s + f.duration_s);
     windows.push_back({f.start_s, end});
   }
   r.availability = AnalyzeAvailability(r.timeline, windows, availability_target.value_or(1));
@@ -112,7 +140,7 @@ void AnalyzeFaults(RunResult& r, const planner::Plan& prediction,
   for (size_t i = 0; i < r.injected.size(); ++i) {
     FaultFigures ff;
     ff.fault = r.injected[i];
-    ff.target = DescribeFault(ff.fault, r.groups);
+    ff.target = DescribeFault(ff.fault, r.groups, r.agent_of);
     ff.predicted = planner::PredictFault(prediction, ff.fault, in);
     if (i < r.availability->faults.size()) ff.measured = r.availability->faults[i];
     CallersAccount(ff, r.edges, windows[i].end_s, r.duration_s);

@@ -19,6 +19,8 @@ void AnalyzeFaults(RunResult& r, const planner::Plan& prediction,
                    const planner::Plan* unslowed = nullptr);
 
 // "kill App Servers #0 at 5 s for 10 s"
-std::string DescribeFault(const model::Fault& f, const std::vector<GroupResult>& groups);
+// A kill_agent names the instances the agent hosted (`agent_of`: [group][instance] -> agent).
+std::string DescribeFault(const model::Fault& f, const std::vector<GroupResult>& groups,
+                          const std::vector<std::vector<uint32_t>>& agent_of = {});
 
 }  // namespace archload::run

@@ -144,8 +144,10 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     r.groups.push_back(std::move(gr));
   }
   double window_s = duration_s;  // load plus drain: when the last agent's final stats were cut
-  for (const auto& a : agents) {
-    if (!a.finished) r.complete = false;
+  for (size_t i = 0; i < agents.size(); ++i) {
+    const auto& a = agents[i];
+    // An agent an injected fault killed delivers no final stats; its last report stands.
+    if (!a.finished && !KilledByFault(spec, i)) r.complete = false;
     AgentSummary summary{a.id, "", a.ready_msg.instances(), a.finished, a.goodbye};
     if (a.ready_msg.has_listener()) {
       summary.listener =
@@ -235,6 +237,7 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
                      [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
   }
   for (const auto& f : spec.faults) r.injected.push_back(v1::FromProto(f));
+  r.agent_of = spec.agent_of;
   for (const auto& g : spec.groups) r.resilience.push_back(v1::FromProto(g.resilience()));
   r.all_ns.Merge(r.read_ns);
   r.all_ns.Merge(r.write_ns);

@@ -163,9 +163,10 @@ struct StallFigure {
 // An agent the run lost: when, how long it had been silent, and how it ended.
 struct LostAgent {
   std::string id;
-  double at_s = 0;      // into the load
-  double silent_s = 0;  // since it was last heard from: the detection time
-  std::string how;      // "its stream broke, killed by signal 9 (SIGKILL)", "silent for 3.1 s"
+  double at_s = 0;        // into the load
+  double silent_s = 0;    // since it was last heard from: the detection time
+  std::string how;        // "its stream broke, killed by signal 9 (SIGKILL)", "silent for 3.1 s"
+  bool injected = false;  // a kill_agent fault: expected, and the design's question
 };
 
 // One machine of the fleet (agents with the same host name).
@@ -260,7 +261,8 @@ struct RunResult {
   // Injected faults (docs/faults.md): the clients' timeline, the callers' edges, each fault's
   // prediction and measurement (AnalyzeFaults), availability over time.
   std::vector<model::Fault> injected;
-  std::vector<model::Resilience> resilience;  // [group]: how callers treat it
+  std::vector<model::Resilience> resilience;    // [group]: how callers treat it
+  std::vector<std::vector<uint32_t>> agent_of;  // [group][instance]: the agent hosting it
   Timeline timeline;
   std::vector<EdgeFigures> edges;
   std::vector<FaultFigures> faults;

@@ -45,6 +45,15 @@ void FillScript(v1::CallScript* out, const std::optional<std::vector<spec::Scrip
 
 }  // namespace
 
+bool KilledByFault(const RunSpec& spec, size_t agent) {
+  for (const auto& f : spec.faults) {
+    if (f.kind() == "kill_agent" && f.agent() >= 0 && static_cast<size_t>(f.agent()) == agent) {
+      return true;
+    }
+  }
+  return false;
+}
+
 v1::ResilienceSpec ResilienceSpecOf(const std::optional<spec::Resilience>& r) {
   v1::ResilienceSpec p;
   if (!r) return p;  // present false: callers wait for every answer
@@ -97,6 +106,7 @@ std::vector<v1::FaultSpec> FaultSpecsOf(const spec::Design& design,
     p.set_no_restart(!f.restart);
     p.set_fraction(f.fraction.value_or(0));
     p.set_multiplier(f.multiplier.value_or(0));
+    p.set_agent(f.agent.value_or(0));
     if (f.delay) {
       auto* d = p.mutable_delay();
       d->set_distribution(f.delay->distribution);
@@ -238,6 +248,17 @@ RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& o, int agents)
   std::vector<int> counts;
   for (const auto& g : rs.groups) counts.push_back(g.count());
   rs.faults = FaultSpecsOf(design, counts);
+  for (const auto& f : rs.faults) {
+    if (f.kind() != "kill_agent") continue;
+    if (agents < 2 || f.agent() >= agents) {
+      throw std::invalid_argument(
+          "a kill_agent fault names agent " + std::to_string(f.agent()) + ", and the run has " +
+          std::to_string(agents) + " (indices 0.." + std::to_string(agents - 1) +
+          (agents < 2 ? "; killing the only agent leaves nothing to measure: use --agents 2 or more"
+                      : "") +
+          ")");
+    }
+  }
   // How callers treat each component: the design's settings over the defaults.
   for (size_t k = 0; k < design.components.size() && k < rs.groups.size(); ++k) {
     *rs.groups[k].mutable_resilience() = ResilienceSpecOf(design.components[k].resilience);

@@ -44,6 +44,9 @@ struct RunSpec {
 
 RunSpec BuildRunSpec(const planner::Plan& plan, const RunOptions& options, int agents);
 
+// The agent is killed by an injected fault (kill_agent): its loss is the design's question.
+bool KilledByFault(const RunSpec& spec, size_t agent);
+
 // The design's faults by group index, each instance checked against `counts` (the run's, per
 // component): SpecError-free, std::invalid_argument naming the fault when it does not fit.
 std::vector<v1::FaultSpec> FaultSpecsOf(const spec::Design& design, const std::vector<int>& counts);

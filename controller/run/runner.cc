@@ -246,7 +246,8 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
     }
     if (o.interrupt && (signal = o.interrupt->load()) != 0) break;
     bool new_loss = false;
-    for (const auto& a : snap) {
+    for (size_t i = 0; i < snap.size(); ++i) {
+      const auto& a = snap[i];
       if (a.connected && a.lost.empty()) continue;
       if (std::any_of(lost.begin(), lost.end(), [&](const auto& l) { return l.id == a.id; })) {
         continue;
@@ -254,8 +255,11 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
       std::string how = !a.lost.empty() ? a.lost : "its stream broke";
       if (const auto exit = fleet.ExitOf(a.id); !exit.empty()) how += ", " + exit;
       if (!a.goodbye.empty() && a.goodbye != "collected") how += " (" + a.goodbye + ")";
-      lost.push_back({a.id, std::max(0.0, Seconds(now - t0)), Seconds(now - a.last_heard), how});
-      new_loss = true;
+      const bool injected = KilledByFault(spec, i);
+      if (injected) how = "killed by an injected fault (kill_agent): " + how;
+      lost.push_back(
+          {a.id, std::max(0.0, Seconds(now - t0)), Seconds(now - a.last_heard), how, injected});
+      new_loss = new_loss || !injected;
     }
     if (new_loss && !o.continue_on_agent_loss) break;
     if (o.observer && now > t0) o.observer->OnTick(Seconds(now - t0), snap);
@@ -329,10 +333,11 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
                                (signal == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM") + " after " +
                                FormatSeconds(measured_s) + " of " + FormatSeconds(total);
     result.interrupted_by = signal;
-  } else if (!lost.empty()) {
+  } else if (std::any_of(lost.begin(), lost.end(), [](const auto& l) { return !l.injected; })) {
     result.complete = false;
     std::string what;
     for (const auto& l : lost) {
+      if (l.injected) continue;
       what += (what.empty() ? "" : "; ") + l.id + " at " + FormatSeconds(l.at_s) + ": " + l.how;
     }
     result.incomplete_reason =

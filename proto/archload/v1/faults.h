@@ -28,6 +28,7 @@ inline model::Fault FromProto(const FaultSpec& f) {
   m.restart = !f.no_restart();
   m.fraction = f.fraction() > 0 ? f.fraction() : 1;
   m.multiplier = f.multiplier() > 0 ? f.multiplier() : 1;
+  m.agent = m.kind == model::FaultKind::kKillAgent ? f.agent() : -1;
   m.delay = model::ServiceTimeSampler(
       f.delay().distribution().empty() ? "fixed" : f.delay().distribution(), f.delay().mean_ms(),
       f.delay().cv(),

@@ -209,6 +209,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  faults:\n    - "
                 "{kind: errors, component: a, fraction: 1.5}\n",
                 6, "design.faults[0].fraction", "out of range"},
+        BadCase{"kill_agent_without_agent",
+                "id: x\ndesign:\n  components:\n    - {name: a, type: app}\n  faults:\n    - "
+                "{kind: kill_agent, start_s: 3}\n",
+                6, "design.faults[0].agent", "a kill_agent names its agent"},
         BadCase{"resilience_typo",
                 "id: x\ndesign:\n  components:\n    - {name: a, type: app, resilience: {retrys: "
                 "2}}\n",

@@ -18,7 +18,7 @@ using archload::testing::RunCommand;
 
 const std::string kData = std::string(ARCHLOAD_SOURCE_DIR) + "/tests/data/";
 
-nlohmann::json RunFaulted(const std::string& args, const std::string& name) {
+nlohmann::json RunFaulted(const std::string& args, const std::string& name, int agents = 2) {
   if (!fs::exists(ARCHLOAD_BIN) || !fs::exists(ARCHLOAD_AGENT_BIN)) {
     ADD_FAILURE() << "binaries missing (" << ARCHLOAD_BIN << ", " << ARCHLOAD_AGENT_BIN
                   << "): build them first";
@@ -26,9 +26,10 @@ nlohmann::json RunFaulted(const std::string& args, const std::string& name) {
   }
   const fs::path report = fs::temp_directory_path() / ("archload-fault-e2e-" + name + ".json");
   fs::remove(report);
-  const auto p = RunCommand("timeout 120 " + std::string(ARCHLOAD_BIN) + " --catalog " +
-                            ARCHLOAD_SOURCE_DIR + "/problems run " + args +
-                            " --agents 2 --no-metrics --quiet --report " + report.string());
+  const auto p =
+      RunCommand("timeout 120 " + std::string(ARCHLOAD_BIN) + " --catalog " + ARCHLOAD_SOURCE_DIR +
+                 "/problems run " + args + " --agents " + std::to_string(agents) +
+                 " --no-metrics --quiet --report " + report.string());
   std::ifstream in(report);
   if (!in) {
     ADD_FAILURE() << "no report from: " << args << "\n" << p.out;
@@ -252,6 +253,30 @@ TEST(FaultE2e, CallersTimeOutOnAHungInstanceAndEjectIt) {
   ASSERT_TRUE(f["measured"]["callers_detected_s"].is_number()) << f;
   // Five timeouts of 100 ms in a row, at an eighth of 1,000 req/s: well under a second.
   EXPECT_LT(f["measured"]["callers_detected_s"].get<double>(), 1.0);
+}
+
+// A whole agent process killed as a fault (a distributed run's failure): its instances are gone,
+// the run goes on and is judged (the loss is the design's question, not a harness fault), and
+// the report names what the agent hosted.
+TEST(FaultE2e, AnAgentKilledAsAFaultIsTheDesignsLossAndTheRunGoesOn) {
+  const auto r = RunFaulted(
+      "tutorial-simple-blog --duration 10s --fault \"{kind: kill_agent, agent: 2, start_s: 4}\"",
+      "kill-agent", 3);
+  ASSERT_TRUE(r.is_object());
+  EXPECT_TRUE(r["complete"].get<bool>()) << r["incomplete_reason"];
+  EXPECT_TRUE(r["harness"]["faults"].empty()) << r["harness"]["faults"];
+  ASSERT_EQ(r["harness"]["lost"].size(), 1u);
+  EXPECT_TRUE(r["harness"]["lost"][0]["injected"].get<bool>());
+  const auto& f = Fault(r);
+  EXPECT_EQ(f["kind"], "kill_agent");
+  EXPECT_NE(f["description"].get<std::string>().find("hosting"), std::string::npos) << f;
+  // Placement spreads every group over the agents: the third one holds some App Servers and
+  // the single Read Replica, so reads fail from then on.
+  const auto& s = r["availability"]["per_second"];
+  ASSERT_GE(s.size(), 9u);
+  EXPECT_GT(s[2].get<double>(), 0.99);
+  EXPECT_LT(s[7].get<double>(), 0.5) << s;
+  EXPECT_LT(Nfr(r, "availability"), 0.9);
 }
 
 }  // namespace
