@@ -161,6 +161,9 @@ std::string RenderRunReport(const Json& r) {
   out += "<section id=\"spectrum\"><h2>5. Latency distribution</h2>\n" + SpectrumSection(r) +
          "</section>\n";
   out += "<section id=\"groups\"><h2>6. Per group</h2>\n" + GroupsSection(r) + "</section>\n";
+  if (const std::string faults = FaultsSection(r); !faults.empty()) {
+    out += "<section id=\"faults\"><h2>7. Faults and availability</h2>\n" + faults + "</section>\n";
+  }
   return out + PageEnd();
 }
 

@@ -20,6 +20,9 @@ std::string RatesSection(const Json& report);
 std::string SpectrumSection(const Json& report);
 // 6. Per group: utilisation measured vs BoE, queue depth over time, rejections, hit ratios.
 std::string GroupsSection(const Json& report);
+// 7. Injected faults (docs/faults.md): availability per second with each fault's window and the
+// NFR, and each fault's prediction beside its measurement. Empty when no fault was injected.
+std::string FaultsSection(const Json& report);
 // The knee report's figures (`archload knee`'s JSON, schema archload.knee/1): latency, achieved
 // rate and utilisation against offered rate, measured and BoE, the knees marked.
 std::string KneeSection(const Json& knee);

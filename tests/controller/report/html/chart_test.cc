@@ -1,5 +1,5 @@
 // Chart primitives: nice ticks, points mapped inside the plot, gaps, log axes leaving out what
-// they cannot show, no "nan" in any coordinate, and every string escaped.
+// they cannot show, no "nan" in any coordinate, and every string escaped; the faults section.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,6 +8,7 @@
 #include "controller/report/html/line_chart.h"
 #include "controller/report/html/markup.h"
 #include "controller/report/html/scale.h"
+#include "controller/report/html/sections.h"
 
 namespace archload::report::html {
 namespace {
@@ -105,6 +106,32 @@ TEST(BarChart, EveryValueIsABarEvenAtZero) {
   EXPECT_NE(svg.find("data-value=\"0.84\""), std::string::npos);
   EXPECT_NE(svg.find("▲ App &lt;1&gt;"), std::string::npos);
   EXPECT_EQ(svg.find("nan"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace archload::report::html
+
+namespace archload::report::html {
+namespace {
+
+// A faulted run's report gets section 7: availability per second with the fault's window and
+// the NFR, and the fault's prediction beside its measurement; a report without faults does not.
+TEST(FaultsSection, AvailabilityOverTimeAndEachFaultPredictedBesideMeasured) {
+  const Json r = Json::parse(R"({
+    "nfr": [{"name": "availability", "target": 0.999}],
+    "faults": [{"kind": "kill", "description": "kill App Servers #0 at 2 s for 3 s",
+                "start_s": 2, "end_s": 5,
+                "predicted": {"how": "3 failed checks", "detection_s": 2.5, "lost": 312.4},
+                "measured": {"detection_s": 2.5, "lost": 318, "p99_before_ms": 50}}],
+    "availability": {"per_second": [1, 1, 0.875, 0.875, 1, 1]}})");
+  const std::string html = FaultsSection(r);
+  EXPECT_NE(html.find("id=\"fig-availability\" data-points=\"6\""), std::string::npos) << html;
+  EXPECT_EQ(Count(html, "<tr><td>"), 1u);
+  EXPECT_NE(html.find("kill App Servers #0 at 2 s for 3 s"), std::string::npos);
+  EXPECT_NE(html.find("<td>312</td><td>318</td>"), std::string::npos) << html;
+  EXPECT_NE(html.find("kill starts"), std::string::npos);
+  EXPECT_NE(html.find("NFR 0.999"), std::string::npos);
+  EXPECT_TRUE(FaultsSection(Json::parse(R"({"nfr": []})")).empty());
 }
 
 }  // namespace
