@@ -72,7 +72,7 @@ uint64_t TimerQueue::ScheduleAt(int64_t deadline_ns, Callback cb) {
   heap_.emplace_back();
   SiftUp(heap_.size() - 1, Entry{deadline_ns, next_seq_++, slot});
   // Inside a dispatch the handler arms and waits once at the end, whatever callbacks schedule.
-  if (!dispatching_) {
+  if (!dispatching_ && !owner_driven_) {
     Arm();
     if (!waiting_) StartWait();
   }
@@ -92,6 +92,18 @@ bool TimerQueue::Cancel(uint64_t id) {
   // nothing pending the wait must go, or io_context::run would not return until it fired.
   if (heap_.empty() && waiting_ && !dispatching_) descriptor_.cancel();
   return true;
+}
+
+void TimerQueue::SetOwnerDriven(bool owner_driven) {
+  owner_driven_ = owner_driven;
+  if (owner_driven_) {
+    // The outstanding wait goes; a stale expiry then wakes nobody.
+    if (waiting_) descriptor_.cancel();
+    return;
+  }
+  armed_for_ = 0;
+  Arm();
+  if (!heap_.empty() && !waiting_) StartWait();
 }
 
 size_t TimerQueue::Pending() const { return heap_.size(); }
@@ -147,6 +159,7 @@ void TimerQueue::FreeSlot(uint32_t slot) {
 }
 
 void TimerQueue::Arm() {
+  if (owner_driven_) return;
   // With nothing pending the timerfd keeps its old setting: a stale expiry costs one spurious
   // wake-up later, a disarm would cost a syscall now.
   if (heap_.empty()) return;
@@ -187,7 +200,7 @@ TimerQueue::DispatchGuard::~DispatchGuard() {
   q->destroyed_flag_ = nullptr;
   q->dispatching_ = false;
   q->Arm();
-  if (!q->heap_.empty() && !q->waiting_) q->StartWait();
+  if (!q->heap_.empty() && !q->waiting_ && !q->owner_driven_) q->StartWait();
 }
 
 void TimerQueue::OnReadable(const asio::error_code& ec) {
@@ -205,14 +218,16 @@ void TimerQueue::OnReadable(const asio::error_code& ec) {
   DispatchDue();
 }
 
-void TimerQueue::RunDue() {
-  if (dispatching_ || heap_.empty() || heap_[0].deadline_ns > NowNs()) return;
+size_t TimerQueue::RunDue() {
+  if (dispatching_ || heap_.empty() || heap_[0].deadline_ns > NowNs()) return 0;
   bool destroyed = false;
   DispatchGuard guard(this, destroyed);
-  DispatchDue();
+  size_t ran = 0;
+  DispatchDue(&ran);
+  return ran;
 }
 
-bool TimerQueue::DispatchDue() {
+bool TimerQueue::DispatchDue(size_t* ran) {
   const bool& destroyed = *destroyed_flag_;
   int64_t now = NowNs();
   if (armed_for_ != 0 && armed_for_ <= now) armed_for_ = 0;  // expired: the next Arm must set it
@@ -233,6 +248,7 @@ bool TimerQueue::DispatchDue() {
       lateness_observer_(SatSub(NowNs(), top.deadline_ns));
       if (destroyed) return false;
     }
+    if (ran) ++*ran;
     if (cb) cb();
     if (destroyed) return false;
   }

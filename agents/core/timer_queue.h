@@ -42,8 +42,16 @@ class TimerQueue {
   int64_t early_wake_ns() const { return early_ns_; }
   // The earliest deadline pending, INT64_MAX when none.
   int64_t NextDeadlineNs() const { return heap_.empty() ? INT64_MAX : heap_[0].deadline_ns; }
-  // Runs every timer that is due now. For owners in spin mode.
-  void RunDue();
+  // Runs every timer that is due now; returns how many ran. For owners in spin mode and owners
+  // that drive the queue themselves.
+  size_t RunDue();
+
+  // Owner-driven: the owner's loop sleeps until NextDeadlineNs() in its own poll call
+  // (agents/core/event_loop.h) and calls RunDue(), so the queue never touches its timerfd: a
+  // timer then costs no syscall of its own instead of timerfd_settime + read + epoll_ctl +
+  // epoll_wait. Call from the io_context's thread.
+  void SetOwnerDriven(bool owner_driven);
+  bool owner_driven() const { return owner_driven_; }
 
   // Lateness observer: called with (actual - deadline) ns for every timer that fires. Used by
   // benchmarks and metrics; may be empty.
@@ -79,7 +87,8 @@ class TimerQueue {
   void StartWait();
   void OnReadable(const asio::error_code& ec);
   // Runs the due timers scheduled before the call; false when a callback destroyed the queue.
-  bool DispatchDue();
+  // `ran` counts the callbacks run.
+  bool DispatchDue(size_t* ran = nullptr);
   // Marks a dispatch; on every exit, a callback's exception included, re-arms so the queue keeps
   // waking up (skipped when a callback destroyed the queue).
   struct DispatchGuard {
@@ -102,6 +111,7 @@ class TimerQueue {
   int64_t armed_for_ = 0;  // deadline the timerfd is set to; 0 = none pending
   bool waiting_ = false;   // an async_wait is outstanding
   bool dispatching_ = false;
+  bool owner_driven_ = false;
   bool* destroyed_flag_ = nullptr;  // set while dispatching, so a callback may delete the queue
   std::function<void(int64_t)> lateness_observer_;
 };

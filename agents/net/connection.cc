@@ -5,16 +5,19 @@
 namespace archload::agent {
 
 Connection::Connection(asio::ip::tcp::socket socket, Side side, std::string secret,
-                       NetHealth* health, size_t max_queued_bytes)
+                       NetHealth* health, size_t max_queued_bytes, WriteBatch* batch)
     : socket_(std::move(socket)),
       handshake_timer_(socket_.get_executor()),
       side_(side),
       state_(side == Side::kConnecting ? State::kAwaitChallenge : State::kAwaitHello),
       secret_(std::move(secret)),
       health_(health),
-      max_queued_(max_queued_bytes) {
+      max_queued_(max_queued_bytes),
+      batch_(batch) {
   asio::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  // FlushNow writes synchronously: a full socket must say so, not block the loop.
+  if (batch_) socket_.non_blocking(true, ec);
   const auto remote = socket_.remote_endpoint(ec);
   peer_ =
       ec ? "an unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
@@ -169,6 +172,13 @@ void Connection::Queue(const std::string& bytes) {
 
 void Connection::Flush() {
   if (out_pending_.empty() || !open_ || !started_) return;
+  if (batch_) {
+    if (!in_batch_) {
+      in_batch_ = true;
+      batch_->Add(shared_from_this());
+    }
+    return;
+  }
   writing_ = true;
   out_writing_.swap(out_pending_);
   out_pending_.clear();
@@ -183,6 +193,32 @@ void Connection::Flush() {
                       out_writing_.clear();
                       Flush();
                     });
+}
+
+void Connection::FlushNow() {
+  in_batch_ = false;
+  if (writing_ || out_pending_.empty() || !open_) return;
+  asio::error_code ec;
+  const size_t n = socket_.write_some(asio::buffer(out_pending_), ec);
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+    Fail();
+    return;
+  }
+  out_pending_.erase(0, ec ? 0 : n);
+  if (!out_pending_.empty()) AwaitWritable();
+}
+
+void Connection::AwaitWritable() {
+  writing_ = true;
+  auto self = shared_from_this();
+  socket_.async_wait(asio::socket_base::wait_write, [this, self](const asio::error_code& ec) {
+    writing_ = false;
+    if (ec) {
+      Fail();
+      return;
+    }
+    FlushNow();
+  });
 }
 
 void Connection::Fail() {

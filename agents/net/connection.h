@@ -17,6 +17,7 @@
 #include "agents/net/frame.h"
 #include "agents/net/frame_sink.h"
 #include "agents/net/net_health.h"
+#include "agents/net/write_batch.h"
 
 namespace archload::agent {
 
@@ -33,12 +34,16 @@ class Connection : public FrameSink, public std::enable_shared_from_this<Connect
   static constexpr int kHandshakeTimeoutMs = 5000;
 
   // `secret`: the run's data-plane secret. `health` counts what is refused; it must outlive this.
+  // `batch`: frames sent during a turn of the event loop are written together when it flushes
+  // (null: each is written at once with async_write, for owners that just run the io_context).
   Connection(asio::ip::tcp::socket socket, Side side, std::string secret, NetHealth* health,
-             size_t max_queued_bytes = kMaxQueuedBytes);
+             size_t max_queued_bytes = kMaxQueuedBytes, WriteBatch* batch = nullptr);
 
   void Start(FrameHandler on_frame, CloseHandler on_close);
   void Send(const Frame& frame) override;
   void Close();
+  // Writes what is queued without waiting (WriteBatch::FlushAll).
+  void FlushNow();
   bool open() const { return open_; }
   bool trusted() const { return state_ == State::kOpen; }
   size_t queued_bytes() const { return held_.size() + out_pending_.size() + out_writing_.size(); }
@@ -54,6 +59,8 @@ class Connection : public FrameSink, public std::enable_shared_from_this<Connect
   void Refuse(const std::string& kind, const std::string& why);
   void Queue(const std::string& bytes);
   void Flush();
+  // Whatever the socket did not take waits for writability, then FlushNow goes on.
+  void AwaitWritable();
   void Fail();
 
   asio::ip::tcp::socket socket_;
@@ -72,6 +79,8 @@ class Connection : public FrameSink, public std::enable_shared_from_this<Connect
   std::string held_;  // frames sent before the handshake completed
   std::string out_pending_;
   std::string out_writing_;
+  WriteBatch* batch_;
+  bool in_batch_ = false;  // added to batch_ and not flushed yet
   bool writing_ = false;
   bool open_ = true;
   bool started_ = false;

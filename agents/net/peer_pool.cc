@@ -81,6 +81,17 @@ void PeerPool::Send(int group, int instance, Frame& frame, ResponseHandler on_re
   frame.request_id = next_id_++;
   frame.target_group = static_cast<uint16_t>(group);
   frame.target_instance = static_cast<uint32_t>(instance);
+  if (local_ && peer_index == self_) {
+    if (!one_way) {
+      pending_.emplace(frame.request_id,
+                       Pending{std::move(on_response), group, instance, peer_index, probe});
+      if (!probe) ++outstanding_[group][instance];
+    }
+    if (!probe) ++calls_in_process_;
+    local_->SendRequest(frame);
+    return;
+  }
+  if (!probe) ++calls_over_sockets_;
   if (peer.conn && peer.conn->open()) {
     if (!one_way) {
       // Nothing comes back for a one-way frame to decrement its count.
@@ -141,8 +152,9 @@ void PeerPool::Connect(int peer_index) {
           FailPeer(peer_index);
           return;
         }
-        p.conn = std::make_shared<Connection>(std::move(*socket), Connection::Side::kConnecting,
-                                              secret_, &health_);
+        p.conn =
+            std::make_shared<Connection>(std::move(*socket), Connection::Side::kConnecting, secret_,
+                                         &health_, Connection::kMaxQueuedBytes, batch_);
         p.conn->Start(
             [this, where](Frame& f) {
               if (f.kind != FrameKind::kResponse) {
@@ -217,8 +229,15 @@ void PeerPool::FailPeer(int peer_index) {
   }
 }
 
+void PeerPool::EnableLocal(int self, LocalLink::Deliver deliver) {
+  self_ = self;
+  local_ = std::make_unique<LocalLink>(std::move(deliver),
+                                       [this](const Frame& frame) { OnResponse(frame); });
+}
+
 void PeerPool::Shutdown() {
   shutdown_ = true;
+  if (local_) local_->Clear();
   for (size_t i = 0; i < peers_.size(); ++i) {
     if (peers_[i].conn) peers_[i].conn->Close();
     FailPeer(static_cast<int>(i));

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "agents/net/connection.h"
+#include "agents/net/local_link.h"
 #include "agents/net/net_health.h"
 
 namespace archload::agent {
@@ -73,6 +74,17 @@ class PeerPool {
   // Fails every pending request and closes every connection.
   void Shutdown();
 
+  // Calls to instances on peer `self` (this agent) go through an in-process link to `deliver`
+  // (agents/net/local_link.h) instead of a socket. Its frames move when the event loop drains
+  // it: LocalLink::Drain through local().
+  void EnableLocal(int self, LocalLink::Deliver deliver);
+  LocalLink* local() { return local_.get(); }
+  // Connections made from now on batch their writes (agents/net/write_batch.h).
+  void set_write_batch(WriteBatch* batch) { batch_ = batch; }
+  // The design's calls (not probes) sent in-process and over sockets.
+  uint64_t calls_in_process() const { return calls_in_process_; }
+  uint64_t calls_over_sockets() const { return calls_over_sockets_; }
+
  private:
   struct Peer {
     EndpointAddress address;
@@ -103,6 +115,11 @@ class PeerPool {
   std::unordered_map<uint64_t, Pending> pending_;
   uint64_t next_id_ = 1;
   bool shutdown_ = false;
+  std::unique_ptr<LocalLink> local_;
+  int self_ = -1;  // this agent's peer index when local_ is set
+  WriteBatch* batch_ = nullptr;
+  uint64_t calls_in_process_ = 0;
+  uint64_t calls_over_sockets_ = 0;
 };
 
 }  // namespace archload::agent

@@ -19,22 +19,18 @@ AgentRuntime::AgentRuntime(std::string listen_host, uint64_t seed, AddressPolicy
       allowed_peers_(std::move(peers)),
       work_(asio::make_work_guard(io_)),
       fleet_(std::make_unique<Fleet>(io_, model::StreamSeed({seed, model::kServiceStream}))),
-      thread_([this] { Loop(); }) {
+      loop_(io_, fleet_->timers()),
+      thread_([this] { loop_.Run(); }) {
   fleet_->health().log().set_prefix(name + ": ");
+  loop_.SetTurnWork([this] { return TurnWork(); });
+  fleet_->peers().set_write_batch(&batch_);
 }
 
-void AgentRuntime::Loop() {
-  auto& timers = fleet_->timers();
-  while (!io_.stopped()) {
-    ++loop_iterations_;
-    const int64_t spin = timers.early_wake_ns();
-    if (spin > 0 && timers.NextDeadlineNs() - Fleet::NowNs() <= spin) {
-      io_.poll();
-      timers.RunDue();
-      continue;
-    }
-    io_.run_one();
-  }
+bool AgentRuntime::TurnWork() {
+  LocalLink* local = fleet_->peers().local();
+  const bool more = local && local->Drain();
+  batch_.FlushAll();
+  return more;
 }
 
 AgentRuntime::~AgentRuntime() { Shutdown(); }
@@ -76,6 +72,11 @@ v1::Ready AgentRuntime::Configure(const v1::Assignment& assignment) {
     CheckBackendAddresses(assignment);
     assignment_ = assignment;
     fleet_->Configure(assignment);
+    // `--event-loop asio` measures the loop this one replaced: asio's run_one, a timerfd per
+    // timer, a write per frame.
+    const bool asio_loop = assignment.event_loop() == "asio";
+    loop_.SetKind(asio_loop ? EventLoop::Kind::kAsio : EventLoop::Kind::kPoll);
+    fleet_->peers().set_write_batch(asio_loop ? nullptr : &batch_);
     fleet_->timers().SetEarlyWake(static_cast<int64_t>(std::max(0, assignment.timer_spin_us())) *
                                   1000);
     v1::Ready ready;
@@ -97,6 +98,7 @@ v1::Ready AgentRuntime::Configure(const v1::Assignment& assignment) {
         }
         if (!listener_) {
           listener_ = std::make_unique<Listener>(io_, assignment.data_secret(), fleet_->health());
+          listener_->set_write_batch(asio_loop ? nullptr : &batch_);
           port_ = listener_->Listen(host_);
         }
         auto inst = std::make_unique<Instance>(*fleet_, hosted.group(), static_cast<int>(index));
@@ -203,6 +205,18 @@ void AgentRuntime::StartAt(const v1::Start& start, int64_t start_ns) {
       fleet_->SetHttpProxy(p.group(), a.host(), a.port());
     }
     if (start.prefer_local()) fleet_->PreferLocal(start);
+    // Calls between instances of this agent skip the socket (agents/net/local_link.h), unless
+    // the run forces sockets or measures the old loop, whose turns do not drain the link.
+    if (listener_ && loop_.kind() == EventLoop::Kind::kPoll && !assignment_.force_sockets()) {
+      fleet_->peers().EnableLocal(start.agent_index(),
+                                  [this](const std::shared_ptr<FrameSink>& reply, Frame& frame) {
+                                    listener_->OnFrame(reply, "this agent", frame);
+                                  });
+    }
+    if (loop_.kind() == EventLoop::Kind::kPoll && !assignment_.force_sockets() &&
+        start.agent_index() >= 0) {
+      fleet_->EnableLocalFirst(static_cast<uint32_t>(start.agent_index()));
+    }
     cpu_at_start_ns_ = ProcessCpuNs();
     io_cpu_at_start_ns_ = ThreadCpuNs();
     start_ns_ = std::max(start_ns, Fleet::NowNs());
@@ -372,6 +386,8 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
     dp->set_accept_errors(n.accept_errors);
     dp->set_connect_errors(n.connect_errors);
     dp->set_lost_connections(n.lost_connections);
+    dp->set_calls_in_process(fleet_->peers().calls_in_process());
+    dp->set_calls_over_sockets(fleet_->peers().calls_over_sockets());
     if (final && final_observer_) final_observer_(MakeView());
     return s;
   });
@@ -381,7 +397,7 @@ AgentRuntime::View AgentRuntime::MakeView() const {
   return View{*fleet_,
               instances_,
               generators_.size(),
-              loop_iterations_,
+              loop_.iterations(),
               listener_ ? listener_->Connections() : 0,
               fleet_->peers().Connections(),
               start_ns_ > 0,
@@ -390,7 +406,7 @@ AgentRuntime::View AgentRuntime::MakeView() const {
 
 void AgentRuntime::Shutdown() {
   if (!thread_.joinable()) return;
-  asio::post(io_, [this] {
+  loop_.Post([this] {
     fleet_->set_stopping();
     for (auto& g : generators_) g->Stop();
     fleet_->CloseBackends();  // their failures reach instances that still exist

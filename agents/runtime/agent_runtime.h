@@ -12,8 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include "agents/core/event_loop.h"
 #include "agents/net/address_policy.h"
 #include "agents/net/http_ingress.h"
+#include "agents/net/write_batch.h"
 #include "agents/runtime/fleet.h"
 #include "agents/runtime/hop_prober.h"
 #include "agents/runtime/instance.h"
@@ -76,9 +78,9 @@ class AgentRuntime {
   int64_t IoThreadCpuNs();
 
  private:
-  // The io thread's loop: io_context::run, except that when a timer is due within the spin
-  // window it polls the sockets without sleeping and fires the timer on time.
-  void Loop();
+  // The turn's work in the event loop: in-process deliveries, then batched writes; true when
+  // deliveries remain.
+  bool TurnWork();
 
   void AddGenerator(int group, int index);
   // Instances behind a real HTTP proxy also take HTTP/1.1 (agents/net/http_ingress.h).
@@ -93,7 +95,7 @@ class AgentRuntime {
   auto OnIo(F f) -> decltype(f()) {
     std::packaged_task<decltype(f())()> task(std::move(f));
     auto result = task.get_future();
-    asio::post(io_, [&task] { task(); });
+    loop_.Post([&task] { task(); });
     return result.get();
   }
 
@@ -102,6 +104,8 @@ class AgentRuntime {
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::unique_ptr<Fleet> fleet_;
+  EventLoop loop_;
+  WriteBatch batch_;
   v1::Assignment assignment_;
   std::unique_ptr<Listener> listener_;
   int port_ = 0;
@@ -114,7 +118,6 @@ class AgentRuntime {
   int64_t cpu_at_start_ns_ = 0;
   int64_t io_cpu_at_start_ns_ = 0;
   bool stopped_ = false;
-  uint64_t loop_iterations_ = 0;
   std::function<void(const View&)> final_observer_;
   std::thread thread_;
 };

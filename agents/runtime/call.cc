@@ -50,9 +50,9 @@ void Call::Attempt() {
   // The balancer's choice, passed over while it picks instances the caller no longer trusts (a
   // few tries: with every instance ejected or down, the last pick is used anyway).
   const int n = fleet_.peers().InstanceCount(target_);
-  instance_ = fleet_.ChooseInstance(target_, balance_, request_.key);
+  instance_ = fleet_.ChooseInstance(target_, balance_, request_.key, caller_);
   for (int k = 0; k < std::min(n, 8) && !e.Usable(instance_, now); ++k) {
-    instance_ = fleet_.ChooseInstance(target_, balance_, request_.key + k + 1);
+    instance_ = fleet_.ChooseInstance(target_, balance_, request_.key + k + 1, caller_);
   }
   const uint64_t attempt = ++attempt_;
   in_flight_ = true;

@@ -150,7 +150,25 @@ void Fleet::PreferLocal(const v1::Start& start) {
   }
 }
 
-int Fleet::ChooseInstance(int target, const std::string& balance, uint64_t key) {
+void Fleet::EnableLocalFirst(uint32_t self) {
+  std::vector<LocalFirst::Group> groups(groups_.size());
+  std::vector<std::vector<uint32_t>> agent_of(groups_.size());
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    const auto& spec = groups_[g].spec;
+    const bool round_robin = spec.balance().empty() || spec.balance() == "round_robin";
+    if (round_robin)
+      groups[g].downstream.assign(spec.downstream().begin(), spec.downstream().end());
+    // A cache sharded by key loads its instances as the keys fall; a broker's deliveries follow
+    // its consumers' credit.
+    groups[g].even = spec.keyspace_capacity() == 0 && groups_[g].role != spec::Role::kBroker;
+    const int n = peers_.InstanceCount(static_cast<int>(g));
+    for (int i = 0; i < n; ++i) agent_of[g].push_back(peers_.PeerOf(static_cast<int>(g), i));
+  }
+  local_first_.Build(groups, agent_of, self);
+  local_first_on_ = true;
+}
+
+int Fleet::ChooseInstance(int target, const std::string& balance, uint64_t key, int caller) {
   const int n = peers_.InstanceCount(target);
   if (n <= 1) return 0;
   auto& g = groups_[target];
@@ -184,6 +202,9 @@ int Fleet::ChooseInstance(int target, const std::string& balance, uint64_t key) 
     }
     ++g.next_instance;
     return best;
+  }
+  if (local_first_on_ && caller >= 0) {
+    if (const int i = local_first_.Choose(caller, target); i >= 0) return i;
   }
   return static_cast<int>(g.next_instance++ % n);
 }

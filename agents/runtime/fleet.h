@@ -17,6 +17,7 @@
 #include "agents/net/net_health.h"
 #include "agents/net/peer_pool.h"
 #include "agents/runtime/call_edges.h"
+#include "agents/runtime/local_first.h"
 #include "archload/v1/control.pb.h"
 #include "common/model/call_rules.h"
 #include "common/model/fault_schedule.h"
@@ -150,9 +151,14 @@ class Fleet {
   // Picks the instance of `target` a call goes to, by the caller's balancing policy.
   // Caches with a key space are sharded by key instead. With PreferLocal, calls stay on this
   // agent's host wherever the target has instances there and the balancing allows it.
-  int ChooseInstance(int target, const std::string& balance, uint64_t key = 0);
+  // `caller`: the calling group, when known; round-robin calls then stay on this agent as far
+  // as every instance keeps its share (agents/runtime/local_first.h), once EnableLocalFirst ran.
+  int ChooseInstance(int target, const std::string& balance, uint64_t key = 0, int caller = -1);
   // Placement --local: note, per group, the instances on this agent's host.
   void PreferLocal(const v1::Start& start);
+  // Calls to this agent's own instances go in-process: keep round-robin calls here where the
+  // balance allows. After the peer table is set.
+  void EnableLocalFirst(uint32_t self);
 
   static int64_t NowNs() { return TimerQueue::NowNs(); }
 
@@ -204,6 +210,8 @@ class Fleet {
   std::mt19937_64 fault_rng_;
   std::mt19937_64 rng_;
   std::vector<GroupRuntime> groups_;
+  LocalFirst local_first_;
+  bool local_first_on_ = false;
   spec::Design design_;  // the shape CallRules needs: names, types, roles, connections
   std::unique_ptr<model::CallRules> rules_;
   ClientCounters client_;

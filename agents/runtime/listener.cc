@@ -53,7 +53,7 @@ void Listener::Accept() {
       return;
     }
     auto conn = std::make_shared<Connection>(std::move(socket), Connection::Side::kAccepting,
-                                             secret_, &health_, max_queued_);
+                                             secret_, &health_, max_queued_, batch_);
     std::weak_ptr<Connection> weak = conn;
     conn->Start(
         [this, weak](Frame& f) {
@@ -67,10 +67,11 @@ void Listener::Accept() {
   });
 }
 
-void Listener::OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame) {
+void Listener::OnFrame(const std::shared_ptr<FrameSink>& conn, const std::string& from,
+                       Frame& frame) {
   if (frame.kind != FrameKind::kRequest) {
     health_.Note(health_.counters().unexpected_frames, "unexpected-response",
-                 "dropped a response frame sent to the listener by " + conn->peer());
+                 "dropped a response frame sent to the listener by " + from);
     return;
   }
   if ((frame.flags & kFlagProbe) && (frame.flags & kFlagHealth)) {
@@ -96,7 +97,7 @@ void Listener::OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame) {
   // Not hosted here (a stale or wrong endpoint table): the harness's fault. Fail fast rather
   // than leave the caller waiting.
   health_.Note(health_.counters().unroutable_frames, "unroutable",
-               "request from " + conn->peer() + " for group " + std::to_string(frame.target_group) +
+               "request from " + from + " for group " + std::to_string(frame.target_group) +
                    " instance " + std::to_string(frame.target_instance) +
                    ", which this agent does not host");
   if (frame.flags & kFlagOneWay) return;
@@ -105,7 +106,7 @@ void Listener::OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame) {
   conn->Send(frame);
 }
 
-void Listener::OnHealthCheck(const std::shared_ptr<Connection>& conn, Frame& frame) {
+void Listener::OnHealthCheck(const std::shared_ptr<FrameSink>& conn, Frame& frame) {
   if (frame.flags & kFlagOneWay) return;
   Instance* target = nullptr;
   if (frame.target_group < routes_.size() &&

@@ -47,12 +47,18 @@ class Listener {
   // What the listener does with each frame a trusted connection decoded: a request goes to the
   // instance it names, anything else is counted and dropped or answered as the harness's error.
   // Public so the frame fuzz target (tests/fuzz/frame_fuzz.cc) feeds it without a socket.
-  void OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame);
+  void OnFrame(const std::shared_ptr<Connection>& conn, Frame& frame) {
+    OnFrame(conn, conn->peer(), frame);
+  }
+  // The same for a frame from `from` whose answer goes to `reply` (the in-process link).
+  void OnFrame(const std::shared_ptr<FrameSink>& reply, const std::string& from, Frame& frame);
+  // Connections accepted from now on batch their writes into `batch` (agents/net/write_batch.h).
+  void set_write_batch(WriteBatch* batch) { batch_ = batch; }
 
  private:
   void Accept();
   // A caller's health check (kFlagHealth): the instance it names answers as its faults let it.
-  void OnHealthCheck(const std::shared_ptr<Connection>& conn, Frame& frame);
+  void OnHealthCheck(const std::shared_ptr<FrameSink>& reply, Frame& frame);
 
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer retry_;  // accept again after descriptor exhaustion
@@ -61,6 +67,7 @@ class Listener {
   size_t max_queued_;
   std::vector<std::vector<Instance*>> routes_;  // [group][index]; null where hosted elsewhere
   std::vector<std::weak_ptr<Connection>> conns_;
+  WriteBatch* batch_ = nullptr;
   bool closed_ = false;
 };
 

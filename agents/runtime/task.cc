@@ -66,7 +66,7 @@ void Task::Issue(const model::Call& call, bool async, std::function<void(const F
     return;
   }
   const int instance =
-      fleet_.ChooseInstance(call.target, fleet_.group(group_).spec.balance(), out.key);
+      fleet_.ChooseInstance(call.target, fleet_.group(group_).spec.balance(), out.key, group_);
   fleet_.peers().Send(call.target, instance, out, std::move(on_reply));
 }
 

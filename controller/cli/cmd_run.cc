@@ -254,6 +254,8 @@ int RunRun(const GlobalOptions& g, const RunCliOptions& o) {
   ro.run.seed = o.seed;
   ro.run.service_time_scale = o.service_time_scale;
   ro.run.timer_spin_us = o.timer_spin_us;
+  ro.run.event_loop = o.event_loop;
+  ro.run.force_sockets = o.force_sockets;
   ro.agents = o.agents;
   ro.progress = !o.quiet;
   ro.run_id = NewRunId(problem.id);

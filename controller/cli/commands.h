@@ -75,7 +75,9 @@ struct RunCliOptions {
   std::string html;  // --html: the HTML report (docs/run-report.md)
   bool quiet = false;
   double service_time_scale = 1;
-  int timer_spin_us = 50;
+  int timer_spin_us = 0;
+  std::string event_loop = "poll";  // --event-loop poll|asio (docs/performance.md)
+  bool force_sockets = false;       // --force-sockets
   // Distributed runs (docs/distributed.md).
   std::string hosts;       // --hosts hosts.yaml
   int wait_agents = 0;     // --wait-agents N

@@ -162,6 +162,12 @@ int main(int argc, char** argv) {
   prun->add_option("--timer-spin-us", run.timer_spin_us,
                    "agents spin when a timer is due within this many µs (0: always sleep)")
       ->check(Number({.min = 0, .max = 10000, .whole = true}));
+  prun->add_option("--event-loop", run.event_loop,
+                   "agents' data-plane loop: poll (default) or asio, the loop it replaced, to "
+                   "measure against (docs/performance.md)")
+      ->check(CLI::IsMember({"poll", "asio"}));
+  prun->add_flag("--force-sockets", run.force_sockets,
+                 "every call over TCP, even between instances of one agent");
   prun->add_option("--hosts", run.hosts, "agents on hosts: a file with a command per host")
       ->check(CLI::ExistingFile);
   prun->add_option("--wait-agents", run.wait_agents,

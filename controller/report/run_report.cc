@@ -217,7 +217,9 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
                                 {"unexpected_frames", d.unexpected_frames},
                                 {"accept_errors", d.accept_errors},
                                 {"connect_errors", d.connect_errors},
-                                {"lost_connections", d.lost_connections}};
+                                {"lost_connections", d.lost_connections},
+                                {"calls_in_process", d.calls_in_process},
+                                {"calls_over_sockets", d.calls_over_sockets}};
   auto& stalls = j["harness"]["stalls"] = nlohmann::json::array();
   for (const auto& st : h.stalls) {
     stalls.push_back({{"agent", st.agent}, {"from_s", st.from_s}, {"to_s", st.to_s}});
@@ -267,6 +269,15 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
 // Hosts (cluster runs), the start barrier and lost agents.
 void PrintFleet(const run::HarnessFigures& h, std::ostream& out) {
   char buf[400];
+  const auto& d = h.data_plane;
+  if (const uint64_t calls = d.calls_in_process + d.calls_over_sockets; calls > 0) {
+    // Which hops paid for a socket: the harness's cost per hop differs by two orders.
+    std::snprintf(buf, sizeof buf,
+                  "Calls between components: %s in-process (within one agent), %s over sockets\n",
+                  Percent(static_cast<double>(d.calls_in_process) / calls).c_str(),
+                  Percent(static_cast<double>(d.calls_over_sockets) / calls).c_str());
+    out << buf;
+  }
   if (h.hosts.size() > 1) {
     Table ht({"host", "agents", "instances", "req/s in", "CPU s", "sent", "to other hosts"},
              {false, true, true, true, true, true, true});

@@ -39,6 +39,16 @@ std::vector<std::vector<uint32_t>> Place(const std::vector<v1::GroupSpec>& group
       slot = best->agents[best->next_agent++ % best->agents.size()];
     }
   }
+  // A load generator sits beside the instance it calls first: its every request then reaches
+  // the design without a socket (agents/net/local_link.h). Clients are not the design's
+  // components: where they run changes no capacity, only what the harness pays per request.
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    const auto& g = groups[gi];
+    if (g.role() != v1::ROLE_CLIENT || g.downstream().empty()) continue;
+    const int d = g.downstream(0);
+    if (d < 0 || static_cast<size_t>(d) >= out.size() || out[d].empty()) continue;
+    for (size_t i = 0; i < out[gi].size(); ++i) out[gi][i] = out[d][i % out[d].size()];
+  }
   return out;
 }
 

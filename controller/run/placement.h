@@ -3,8 +3,9 @@
 // Which agent hosts which instance. Spread: each group's instances go round the hosts in
 // proportion to their cores (smooth weighted round-robin), so losing a host loses a share of
 // every group rather than all of one (anti-affinity), expected load follows cores, and load
-// generators are spread like everything else. Within a host, its agents take turns. The cursor
-// carries over from group to group, so single-instance groups land on different hosts.
+// generators sit beside the instances they call first (that hop then needs no socket). Within a
+// host, its agents take turns. The cursor carries over from group to group, so single-instance
+// groups land on different hosts.
 
 #include <cstdint>
 #include <string>

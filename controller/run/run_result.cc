@@ -28,6 +28,8 @@ void AddDataPlane(DataPlaneFigures& d, const v1::DataPlaneHealth& h) {
   d.accept_errors += h.accept_errors();
   d.connect_errors += h.connect_errors();
   d.lost_connections += h.lost_connections();
+  d.calls_in_process += h.calls_in_process();
+  d.calls_over_sockets += h.calls_over_sockets();
 }
 
 // Per host: what its instances received, what its agents sent and where, their CPU; and how well

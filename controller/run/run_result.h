@@ -152,6 +152,8 @@ struct DataPlaneFigures {
   std::map<std::string, uint64_t> invalid_frames;  // by field
   uint64_t refused_connections = 0, overflow_disconnects = 0, unroutable_frames = 0;
   uint64_t unexpected_frames = 0, accept_errors = 0, connect_errors = 0, lost_connections = 0;
+  // Where the design's calls went: to an instance of the same agent in-process, or a socket.
+  uint64_t calls_in_process = 0, calls_over_sockets = 0;
   uint64_t InvalidFrames() const;
 };
 

@@ -12,9 +12,11 @@
 
 namespace archload::run {
 
-// Spinning the last 50 µs before a deadline takes the P50 lateness of emulated service times
-// from ~45 µs (a vCPU waking from idle) to a few µs; its CPU cost is bounded by 50 µs per timer.
-inline constexpr int kDefaultTimerSpinUs = 50;
+// The agents sleep until each deadline in their own poll call with a 1 ns timer slack
+// (agents/core/event_loop.h): timer lateness P99 13 µs at 10k req/s on a 2-core VM. Spinning the
+// last 50 µs takes it to 4 µs but, at rates where a timer is always that close, keeps a core busy
+// (4x the CPU per request; docs/performance.md), so it is opt-in.
+inline constexpr int kDefaultTimerSpinUs = 0;
 
 struct RunOptions {
   double offered_rps = 0;  // full-scale client rate to offer (--rate, else the plan's)
@@ -27,6 +29,11 @@ struct RunOptions {
   double service_time_scale = 1;
   // Agents spin instead of sleeping when a timer is due within this many µs (0: never).
   int timer_spin_us = kDefaultTimerSpinUs;
+  // The agents' data-plane loop (docs/performance.md): "poll" (default) or "asio", the loop it
+  // replaced, kept to measure against; and every call over TCP, even to the agent's own
+  // instances.
+  std::string event_loop = "poll";
+  bool force_sockets = false;
   // Seconds of load at the start that are not counted (knee trials: queues reach steady state).
   double warmup_s = 0;
 };

@@ -151,6 +151,8 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
     *a->mutable_workload() = spec.workload;
     a->set_stats_interval_s(1.0);
     a->set_timer_spin_us(o.run.timer_spin_us);
+    a->set_event_loop(o.run.event_loop);
+    a->set_force_sockets(o.run.force_sockets);
     a->set_data_secret(spec.data_secret);
     for (const auto& f : spec.faults) *a->add_faults() = f;
     CheckSize(m, "the assignment for " + admitted[i].id);

@@ -53,6 +53,22 @@ TEST(Placement, AgentsOfOneHostTakeTurns) {
   EXPECT_EQ(p[0], (std::vector<uint32_t>{0, 1, 0, 1}));
 }
 
+TEST(Placement, ALoadGeneratorSitsBesideTheInstanceItCallsFirst) {
+  const std::vector<AgentSlot> agents = {{"a", "h1", 1}, {"b", "h2", 1}, {"c", "h3", 1}};
+  auto groups = Groups({2, 1, 6});
+  groups[0].set_role(v1::ROLE_CLIENT);
+  groups[0].add_downstream(1);
+  groups[1].set_role(v1::ROLE_PROXY);
+  groups[1].add_downstream(2);
+  groups[2].set_role(v1::ROLE_SERVICE);
+  const auto p = Place(groups, agents);
+  // Both generators call the one proxy: both beside it, so their requests need no socket.
+  EXPECT_EQ(p[0], (std::vector<uint32_t>{p[1][0], p[1][0]}));
+  // The design's own groups are spread as before.
+  std::set<uint32_t> services(p[2].begin(), p[2].end());
+  EXPECT_EQ(services.size(), 3u);
+}
+
 TEST(HostsFile, ExpandsTheCommandTemplate) {
   const auto path = std::filesystem::temp_directory_path() / "archload-hosts-test.yaml";
   std::ofstream(path) << "controller: {listen: '10.9.0.1:0'}\n"
