@@ -35,7 +35,7 @@ inline std::string BenchSecret() { return std::string(32, 'b'); }
 
 // timer_spin_us as `archload run` sets it by default.
 inline v1::Assignment MakeAssignment(const std::vector<GroupDef>& defs, double duration_s,
-                                     bool poisson = false, int timer_spin_us = 50) {
+                                     bool poisson = false, int timer_spin_us = 0) {
   v1::Assignment a;
   a.set_run_id("bench");
   double rate = 0;
@@ -119,7 +119,12 @@ inline void StartAll(const std::vector<Host*>& hosts, int delay_ms = 50) {
     p->mutable_agent()->Add(agent_of[g].begin(), agent_of[g].end());
   }
   start.set_delay_ms(delay_ms);
-  for (auto* h : hosts) h->runtime().Start(start);
+  // Each agent learns its own index, as the controller tells it (calls among its own instances
+  // then go in-process).
+  for (size_t h = 0; h < hosts.size(); ++h) {
+    start.set_agent_index(static_cast<int>(h));
+    hosts[h]->runtime().Start(start);
+  }
 }
 
 // Polls until no requests are in flight anywhere, or the deadline passes.

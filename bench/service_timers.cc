@@ -7,7 +7,7 @@
 //   service_timers [--in-service N] [--service-ms MS] [--seconds S] [--spin-us US]
 //                  [--client-cpu C] [--sink-cpu C]
 //
-// --spin-us: the agents' timer spin window (`archload run --timer-spin-us`, default 50).
+// --spin-us: the agents' timer spin window (`archload run --timer-spin-us`, default 0).
 
 #include <cstdlib>
 #include <cstring>
@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
                             {"--seconds", 5},
                             {"--client-cpu", 0},
                             {"--sink-cpu", 1},
-                            {"--spin-us", 50}});
+                            {"--spin-us", 0}});
   const double in_service = flags.Get("--in-service"), service_ms = flags.Get("--service-ms");
   const double seconds = flags.Get("--seconds");
   const int client_cpu = flags.GetInt("--client-cpu"), sink_cpu = flags.GetInt("--sink-cpu");

@@ -31,10 +31,28 @@ int ReactorFdOf(asio::io_context& io) {
   return reactor.*ReactorFdMember(ReactorFdTag{});
 }
 
+// The same for the scheduler's count of outstanding work: every handler posted and every
+// operation started counts, so an unchanged count means nothing was queued since it was read.
+struct WorkCountTag {
+  using Member = asio::detail::atomic_count asio::detail::scheduler::*;
+  friend Member WorkCountMember(WorkCountTag);
+};
+template <typename Tag, typename Tag::Member M>
+struct ExposeWorkCount {
+  friend typename Tag::Member WorkCountMember(Tag) { return M; }
+};
+template struct ExposeWorkCount<WorkCountTag, &asio::detail::scheduler::outstanding_work_>;
+
+long Load(const std::atomic<long>& count) { return count.load(std::memory_order_relaxed); }
+[[maybe_unused]] long Load(long count) { return count; }
+
 }  // namespace
 
 EventLoop::EventLoop(asio::io_context& io, TimerQueue& timers)
-    : io_(io), timers_(timers), reactor_fd_(ReactorFdOf(io)) {
+    : io_(io),
+      timers_(timers),
+      scheduler_(asio::use_service<asio::detail::scheduler>(io)),
+      reactor_fd_(ReactorFdOf(io)) {
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
   timers_.SetOwnerDriven(true);
@@ -44,8 +62,11 @@ EventLoop::~EventLoop() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
+long EventLoop::WorkCount() const { return Load(scheduler_.*WorkCountMember(WorkCountTag{})); }
+
 void EventLoop::SetKind(Kind kind) {
   kind_ = kind;
+  slept_idle_ = false;
   timers_.SetOwnerDriven(kind_ == Kind::kPoll);
 }
 
@@ -83,12 +104,19 @@ void EventLoop::RunAsioTurn() {
 void EventLoop::RunPollTurn() {
   // Timers, then the turn's work (in-process deliveries, batched writes), then one poll of the
   // reactor (an epoll_wait with no timeout) that also runs any handler they posted; then the
-  // work the handlers made. A turn woken by a timer costs that epoll_wait and the sleep.
+  // work the handlers made.
   timers_.RunDue();
   if (turn_work_) turn_work_();
-  io_.poll();
+  // When the sleep ended with nothing ready (its deadline) and nothing posted a handler or
+  // started an operation since, asio has nothing to do: its epoll_wait is skipped.
+  if (!slept_idle_ || WorkCount() != idle_work_count_) io_.poll();
+  slept_idle_ = false;
   if (io_.stopped()) return;
-  const bool more = turn_work_ && turn_work_();
+  const long after_poll = WorkCount();
+  bool more = turn_work_ && turn_work_();
+  // The work since the poll posted a handler or started an operation (one that completed at once
+  // waits in asio's queue, where the sleep would not see it): go round once more.
+  if (WorkCount() != after_poll) more = true;
   // Work remains, or a handler made a timer due: go round without sleeping.
   const int64_t next = timers_.NextDeadlineNs();
   const int64_t now = TimerQueue::NowNs();
@@ -109,7 +137,9 @@ void EventLoop::Sleep(int64_t deadline_ns) {
     t = &timeout;
   }
   sleeps_.fetch_add(1, std::memory_order_relaxed);
+  idle_work_count_ = WorkCount();
   const int n = ::ppoll(fds, 2, t, nullptr);
+  slept_idle_ = n == 0;
   if (n > 0 && (fds[1].revents & POLLIN)) {
     uint64_t count;
     const ssize_t r = ::read(wake_fd_, &count, sizeof count);

@@ -62,13 +62,18 @@ class EventLoop {
   void RunPollTurn();
   // Sleeps until asio's reactor has events, Wake is called, or `deadline_ns` (INT64_MAX: none).
   void Sleep(int64_t deadline_ns);
+  // asio's count of outstanding work (handlers queued, operations started and not completed).
+  long WorkCount() const;
 
   asio::io_context& io_;
   TimerQueue& timers_;
+  asio::detail::scheduler& scheduler_;
   Kind kind_ = Kind::kPoll;
   int reactor_fd_ = -1;  // asio's epoll descriptor, owned by asio
   int wake_fd_ = -1;     // eventfd, owned
   std::function<bool()> turn_work_;
+  bool slept_idle_ = false;     // the last sleep ended at its deadline, with nothing ready
+  long idle_work_count_ = 0;    // WorkCount() when it began
   uint64_t iterations_ = 0;
   std::atomic<uint64_t> sleeps_{0};
 };

@@ -79,6 +79,10 @@ class PeerPool {
   // it: LocalLink::Drain through local().
   void EnableLocal(int self, LocalLink::Deliver deliver);
   LocalLink* local() { return local_.get(); }
+  // A call to this instance would go in-process.
+  bool IsLocal(int group, int instance) const {
+    return local_ && static_cast<int>(peer_of_[group][instance]) == self_;
+  }
   // Connections made from now on batch their writes (agents/net/write_batch.h).
   void set_write_batch(WriteBatch* batch) { batch_ = batch; }
   // The design's calls (not probes) sent in-process and over sockets.

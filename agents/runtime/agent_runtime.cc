@@ -206,16 +206,18 @@ void AgentRuntime::StartAt(const v1::Start& start, int64_t start_ns) {
     }
     if (start.prefer_local()) fleet_->PreferLocal(start);
     // Calls between instances of this agent skip the socket (agents/net/local_link.h), unless
-    // the run forces sockets or measures the old loop, whose turns do not drain the link.
-    if (listener_ && loop_.kind() == EventLoop::Kind::kPoll && !assignment_.force_sockets()) {
-      fleet_->peers().EnableLocal(start.agent_index(),
+    // the run forces sockets or measures the old loop, whose turns do not drain the link. Only
+    // when the table's entry for this agent is this listener: a wrong index would deliver
+    // another agent's calls here.
+    const int me = start.agent_index();
+    const bool table_names_me = listener_ && me >= 0 && me < start.agents_size() &&
+                                start.agents(me).port() == port_;
+    if (table_names_me && loop_.kind() == EventLoop::Kind::kPoll && !assignment_.force_sockets()) {
+      fleet_->peers().EnableLocal(me,
                                   [this](const std::shared_ptr<FrameSink>& reply, Frame& frame) {
                                     listener_->OnFrame(reply, "this agent", frame);
                                   });
-    }
-    if (loop_.kind() == EventLoop::Kind::kPoll && !assignment_.force_sockets() &&
-        start.agent_index() >= 0) {
-      fleet_->EnableLocalFirst(static_cast<uint32_t>(start.agent_index()));
+      fleet_->EnableLocalFirst(static_cast<uint32_t>(me));
     }
     cpu_at_start_ns_ = ProcessCpuNs();
     io_cpu_at_start_ns_ = ThreadCpuNs();
@@ -320,6 +322,7 @@ v1::Stats AgentRuntime::Snapshot(bool final) {
         auto* call = g->add_calls();
         call->set_target(static_cast<int>(t));
         call->set_requests(c.calls_to[t]);
+        if (t < c.in_process_to.size()) call->set_in_process(c.in_process_to[t]);
       }
     }
     const auto& cc = fleet_->client();

@@ -67,6 +67,10 @@ void Call::Attempt() {
     return;  // dropped on the way: only the timeout ends it
   }
   Frame out = request_;
+  // Counted once per call, as its caller counts the call.
+  if (attempt == 1 && fleet_.peers().IsLocal(target_, instance_)) {
+    fleet_.group(caller_).counters.CountInProcess(target_);
+  }
   fleet_.peers().Send(target_, instance_, out,
                       [self, attempt](const Frame& reply) { self->OnReply(attempt, reply); });
   request_id_ = out.request_id;

@@ -58,13 +58,18 @@ struct GroupCounters : VisitCounters {
   uint64_t hold_ns = 0;            // service_ns's exact sum (busy_ns is the sampled times')
   uint64_t fault_failed = 0;       // requests an injected fault failed here (warm-up included)
   stats::Histogram async_ns;
-  stats::ThresholdCounts async_under;  // exact counts of async_ns at the async NFR targets
-  stats::Histogram lateness_ns;        // emulated service end: actual - intended
-  std::vector<uint64_t> calls_to;      // [target group]: calls this group's instances sent there
+  stats::ThresholdCounts async_under;   // exact counts of async_ns at the async NFR targets
+  stats::Histogram lateness_ns;         // emulated service end: actual - intended
+  std::vector<uint64_t> calls_to;       // [target group]: calls this group's instances sent there
+  std::vector<uint64_t> in_process_to;  // [target group]: ... that stayed in this agent
 
   void CountCall(int target) {
     if (static_cast<size_t>(target) >= calls_to.size()) calls_to.resize(target + 1);
     ++calls_to[target];
+  }
+  void CountInProcess(int target) {
+    if (static_cast<size_t>(target) >= in_process_to.size()) in_process_to.resize(target + 1);
+    ++in_process_to[target];
   }
 };
 

@@ -266,18 +266,34 @@ nlohmann::json RunToJson(const run::RunResult& r, const planner::Plan& predictio
   return j;
 }
 
-// Hosts (cluster runs), the start barrier and lost agents.
-void PrintFleet(const run::HarnessFigures& h, std::ostream& out) {
-  char buf[400];
-  const auto& d = h.data_plane;
+// Which calls paid for a socket: the harness's cost per hop differs by an order of magnitude
+// between a call inside an agent and one across agents (docs/performance.md).
+void PrintCallPlaces(const run::RunResult& r, std::ostream& out) {
+  char buf[200];
+  const auto& d = r.harness.data_plane;
   if (const uint64_t calls = d.calls_in_process + d.calls_over_sockets; calls > 0) {
-    // Which hops paid for a socket: the harness's cost per hop differs by two orders.
     std::snprintf(buf, sizeof buf,
-                  "Calls between components: %s in-process (within one agent), %s over sockets\n",
+                  "Calls between components: %s in-process (within one agent), %s over sockets",
                   Percent(static_cast<double>(d.calls_in_process) / calls).c_str(),
                   Percent(static_cast<double>(d.calls_over_sockets) / calls).c_str());
     out << buf;
+    // Which hops: the share of each edge's calls that stayed inside an agent.
+    std::string edges;
+    for (const auto& c : r.calls) {
+      if (c.requests == 0 || c.from >= static_cast<int>(r.groups.size()) ||
+          c.to >= static_cast<int>(r.groups.size())) {
+        continue;
+      }
+      edges += (edges.empty() ? "; in-process by edge: " : ", ") + r.groups[c.from].name + " → " +
+               r.groups[c.to].name + " " + Percent(static_cast<double>(c.in_process) / c.requests);
+    }
+    out << edges << "\n";
   }
+}
+
+// Hosts (cluster runs), the start barrier and lost agents.
+void PrintFleet(const run::HarnessFigures& h, std::ostream& out) {
+  char buf[400];
   if (h.hosts.size() > 1) {
     Table ht({"host", "agents", "instances", "req/s in", "CPU s", "sent", "to other hosts"},
              {false, true, true, true, true, true, true});
@@ -431,6 +447,7 @@ void PrintRun(const run::RunResult& r, const planner::Plan& prediction, std::ost
                 PercentileUs(h.lateness_ns, 99), PercentileUs(h.hop_rtt_ns, 50),
                 PercentileUs(h.hop_rtt_ns, 99));
   out << buf;
+  PrintCallPlaces(r, out);
   PrintFleet(h, out);
   if (r.harness_errors > 0) {
     out << "Requests lost by the harness (not counted as the design's errors): " << r.harness_errors

@@ -69,7 +69,8 @@ nlohmann::json CallsToJson(const run::RunResult& r) {
                    {"to", r.groups[c.to].name},
                    {"requests", c.requests},
                    {"rps", Round(c.rps, 2)},
-                   {"wired", c.wired}});
+                   {"wired", c.wired},
+                   {"in_process", c.in_process}});
   }
   return out;
 }

@@ -196,6 +196,7 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
       for (const auto& c : gs.calls()) {
         if (c.target() >= 0 && c.target() < static_cast<int>(r.groups.size())) {
           g.calls_to[c.target()] += c.requests();
+          if (c.in_process() > 0) g.in_process_to[c.target()] += c.in_process();
         }
       }
     }
@@ -274,8 +275,11 @@ RunResult MergeResults(const RunSpec& spec, const std::vector<AgentState>& agent
     std::map<int, uint64_t> calls = r.groups[g].calls_to;  // what was used ...
     std::set<int> wired(spec.groups[g].downstream().begin(), spec.groups[g].downstream().end());
     for (int d : wired) calls.emplace(d, 0);  // ... and what was drawn but carried nothing
+    const auto& local = r.groups[g].in_process_to;
     for (const auto& [to, n] : calls) {
-      r.calls.push_back({static_cast<int>(g), to, n, n / t, wired.count(to) > 0});
+      const auto in = local.find(to);
+      r.calls.push_back({static_cast<int>(g), to, n, n / t, wired.count(to) > 0,
+                         in == local.end() ? 0 : in->second});
     }
   }
   if (!r.complete) {

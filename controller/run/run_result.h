@@ -48,6 +48,7 @@ struct GroupResult {
   stats::Histogram service_ns;     // ... and its hold of the slot (sampled time + timer overrun)
   stats::Histogram async_ns;
   std::map<int, uint64_t> calls_to;  // target group -> calls this group sent it
+  std::map<int, uint64_t> in_process_to;  // ... of which went in-process (the same agent)
   // A real backend instead of the emulation (docs/backends.md): what it was asked and how long
   // it took (kind empty: emulated).
   std::string backend_kind, backend_address;
@@ -72,6 +73,7 @@ struct CallEdge {
   uint64_t requests = 0;
   double rps = 0;     // requests / the measured window
   bool wired = true;  // a connection or script target of the design (else only measured)
+  uint64_t in_process = 0;  // requests that went to an instance of the caller's own agent
 };
 
 // A caller group's calls to a target group through its resilience (docs/faults.md), summed over

@@ -189,6 +189,55 @@ INSTANTIATE_TEST_SUITE_P(SubMillisecond, HarnessCalibration,
 
 // Sequential stopping: the load runs on past its least duration only until every verdict is
 // decided by its interval, and says when that was.
+// Calls between instances of one agent go in-process (agents/net/local_link.h) and round-robin
+// callers keep them there where every instance keeps its share; the old loop over sockets
+// (--event-loop asio --force-sockets) must measure the same design the same way.
+TEST(RunE2e, InProcessCallsMeasureWhatSocketsMeasure) {
+  const auto fast =
+      RunArchload("tutorial-simple-blog --duration 8s --warmup 1s --agents 2", "local");
+  const auto slow = RunArchload(
+      "tutorial-simple-blog --duration 8s --warmup 1s --agents 2 --event-loop asio "
+      "--force-sockets --timer-spin-us 50",
+      "sockets");
+  ASSERT_TRUE(fast.report.is_object()) << fast.process.out;
+  ASSERT_TRUE(slow.report.is_object()) << slow.process.out;
+  const auto& fd = fast.report["harness"]["data_plane"];
+  const auto& sd = slow.report["harness"]["data_plane"];
+  // 1,000 req/s, three calls each (client -> lb -> app -> db): the generator sits beside the
+  // balancer, and the app servers' calls mostly stay on their agent.
+  const double fast_calls =
+      fd["calls_in_process"].get<double>() + fd["calls_over_sockets"].get<double>();
+  EXPECT_GT(fd["calls_in_process"].get<double>(), 0.5 * fast_calls) << fd;
+  EXPECT_EQ(sd["calls_in_process"], 0) << sd;
+  EXPECT_GT(sd["calls_over_sockets"].get<double>(), 20000) << sd;
+  EXPECT_NE(fast.process.out.find("in-process (within one agent)"), std::string::npos)
+      << fast.process.out;
+  // Which hops: the generator sits beside the one balancer, so all of that edge stays inside.
+  bool saw_client_edge = false;
+  for (const auto& c : fast.report["calls"]) {
+    if (c["from"] != "Blog Readers") continue;
+    saw_client_edge = true;
+    EXPECT_GT(c["requests"].get<double>(), 0) << c;
+    EXPECT_EQ(c["in_process"], c["requests"]) << c;
+  }
+  EXPECT_TRUE(saw_client_edge) << fast.report["calls"];
+  for (const auto* o : {&fast, &slow}) {
+    const auto& r = o->report;
+    EXPECT_TRUE(r["pass"].get<bool>()) << o->process.out;
+    EXPECT_EQ(r["requests"]["harness_errors"], 0) << o->process.out;
+    EXPECT_NEAR(r["achieved_rps"].get<double>(), 1000, 30) << o->process.out;
+  }
+  // The same design measured both ways: median latency and the App Servers' utilisation agree
+  // (run-to-run noise at 1,000 req/s over 8 s is a few percent).
+  const double p50f = fast.report["latency_ms"]["p50"], p50s = slow.report["latency_ms"]["p50"];
+  EXPECT_NEAR(p50f, p50s, 0.15 * p50s);
+  const auto* af = Component(fast.report, "App Servers");
+  const auto* as = Component(slow.report, "App Servers");
+  ASSERT_TRUE(af && as);
+  EXPECT_NEAR((*af)["utilization"].get<double>(), (*as)["utilization"].get<double>(), 0.08);
+  // What each costs is bench/run's business (section 9), not a test's.
+}
+
 TEST(RunE2e, UntilConfidentStopsOnceEveryVerdictIsDecided) {
   const auto o = RunArchload(
       "tutorial-simple-blog --until-confident --duration 5s --max-duration 60s --agents 2",
