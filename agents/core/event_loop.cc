@@ -108,8 +108,13 @@ void EventLoop::RunPollTurn() {
   timers_.RunDue();
   if (turn_work_) turn_work_();
   // When the sleep ended with nothing ready (its deadline) and nothing posted a handler or
-  // started an operation since, asio has nothing to do: its epoll_wait is skipped.
-  if (!slept_idle_ || WorkCount() != idle_work_count_) io_.poll();
+  // started an operation since, asio has nothing to do: its epoll_wait is skipped. Not for long:
+  // a cancelled operation's handler (a socket closed) is queued without counting as work.
+  const int64_t turn_ns = TimerQueue::NowNs();
+  if (!slept_idle_ || WorkCount() != idle_work_count_ || turn_ns - last_poll_ns_ > kPollEveryNs) {
+    io_.poll();
+    last_poll_ns_ = turn_ns;
+  }
   slept_idle_ = false;
   if (io_.stopped()) return;
   const long after_poll = WorkCount();
@@ -123,24 +128,22 @@ void EventLoop::RunPollTurn() {
   if (more || next <= now) return;
   const int64_t spin = timers_.early_wake_ns();
   if (spin > 0 && next - now <= spin) return;
-  Sleep(next == INT64_MAX ? INT64_MAX : next - spin);
+  // Never unboundedly: see kPollEveryNs.
+  Sleep(std::min(next - spin, now + kMaxSleepNs));
 }
 
 void EventLoop::Sleep(int64_t deadline_ns) {
   pollfd fds[2] = {{reactor_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+  const int64_t wait = std::max<int64_t>(0, deadline_ns - TimerQueue::NowNs());
   timespec timeout{};
-  timespec* t = nullptr;
-  if (deadline_ns != INT64_MAX) {
-    const int64_t wait = std::max<int64_t>(0, deadline_ns - TimerQueue::NowNs());
-    timeout.tv_sec = static_cast<time_t>(wait / 1000000000);
-    timeout.tv_nsec = static_cast<long>(wait % 1000000000);
-    t = &timeout;
-  }
+  timeout.tv_sec = static_cast<time_t>(wait / 1000000000);
+  timeout.tv_nsec = static_cast<long>(wait % 1000000000);
   sleeps_.fetch_add(1, std::memory_order_relaxed);
   idle_work_count_ = WorkCount();
-  const int n = ::ppoll(fds, 2, t, nullptr);
+  const int n = ::ppoll(fds, 2, &timeout, nullptr);
   slept_idle_ = n == 0;
   if (n > 0 && (fds[1].revents & POLLIN)) {
+    posted_wakes_.fetch_add(1, std::memory_order_relaxed);
     uint64_t count;
     const ssize_t r = ::read(wake_fd_, &count, sizeof count);
     (void)r;

@@ -54,13 +54,14 @@ class EventLoop {
   void Wake();
 
   uint64_t iterations() const { return iterations_; }
-  // Times the loop went to sleep (any thread may read it).
+  // Times the loop went to sleep, and was woken by Post (any thread may read them).
   uint64_t sleeps() const { return sleeps_.load(std::memory_order_relaxed); }
+  uint64_t posted_wakes() const { return posted_wakes_.load(std::memory_order_relaxed); }
 
  private:
   void RunAsioTurn();
   void RunPollTurn();
-  // Sleeps until asio's reactor has events, Wake is called, or `deadline_ns` (INT64_MAX: none).
+  // Sleeps until asio's reactor has events, Wake is called, or `deadline_ns`.
   void Sleep(int64_t deadline_ns);
   // asio's count of outstanding work (handlers queued, operations started and not completed).
   long WorkCount() const;
@@ -72,10 +73,16 @@ class EventLoop {
   int reactor_fd_ = -1;  // asio's epoll descriptor, owned by asio
   int wake_fd_ = -1;     // eventfd, owned
   std::function<bool()> turn_work_;
-  bool slept_idle_ = false;     // the last sleep ended at its deadline, with nothing ready
-  long idle_work_count_ = 0;    // WorkCount() when it began
+  // asio queues a cancelled operation's handler without counting it as work, so the skipped
+  // polls are bounded: one at least every kPollEveryNs of turns, a sleep at most kMaxSleepNs.
+  static constexpr int64_t kPollEveryNs = 1'000'000;
+  static constexpr int64_t kMaxSleepNs = 10'000'000;
+  int64_t last_poll_ns_ = 0;
+  bool slept_idle_ = false;   // the last sleep ended at its deadline, with nothing ready
+  long idle_work_count_ = 0;  // WorkCount() when it began
   uint64_t iterations_ = 0;
   std::atomic<uint64_t> sleeps_{0};
+  std::atomic<uint64_t> posted_wakes_{0};
 };
 
 }  // namespace archload::agent

@@ -230,6 +230,7 @@ void PeerPool::FailPeer(int peer_index) {
 }
 
 void PeerPool::EnableLocal(int self, LocalLink::Deliver deliver) {
+  if (local_) return;  // once per run: a new link would strand what the old one holds
   self_ = self;
   local_ = std::make_unique<LocalLink>(std::move(deliver),
                                        [this](const Frame& frame) { OnResponse(frame); });

@@ -81,7 +81,8 @@ class PeerPool {
   LocalLink* local() { return local_.get(); }
   // A call to this instance would go in-process.
   bool IsLocal(int group, int instance) const {
-    return local_ && static_cast<int>(peer_of_[group][instance]) == self_;
+    return local_ && instance >= 0 && instance < InstanceCount(group) &&
+           static_cast<int>(peer_of_[group][instance]) == self_;
   }
   // Connections made from now on batch their writes (agents/net/write_batch.h).
   void set_write_batch(WriteBatch* batch) { batch_ = batch; }

@@ -19,18 +19,25 @@ AgentRuntime::AgentRuntime(std::string listen_host, uint64_t seed, AddressPolicy
       allowed_peers_(std::move(peers)),
       work_(asio::make_work_guard(io_)),
       fleet_(std::make_unique<Fleet>(io_, model::StreamSeed({seed, model::kServiceStream}))),
-      loop_(io_, fleet_->timers()),
-      thread_([this] { loop_.Run(); }) {
+      loop_(io_, fleet_->timers()) {
   fleet_->health().log().set_prefix(name + ": ");
   loop_.SetTurnWork([this] { return TurnWork(); });
   fleet_->peers().set_write_batch(&batch_);
+  // Last: from here on the loop's thread owns everything above.
+  thread_ = std::thread([this] { loop_.Run(); });
 }
 
 bool AgentRuntime::TurnWork() {
   LocalLink* local = fleet_->peers().local();
-  const bool more = local && local->Drain();
-  batch_.FlushAll();
-  return more;
+  // A delivery may send over a socket, and a failed write may fail callers whose handlers
+  // queue deliveries or writes: go on until both are done (bounded: the rest next turn).
+  for (int round = 0; round < 8; ++round) {
+    const bool delivered = local && local->pending();
+    if (delivered) local->Drain();
+    const bool flushed = batch_.FlushAll();
+    if (!delivered && !flushed) break;
+  }
+  return (local && local->pending()) || !batch_.empty();
 }
 
 AgentRuntime::~AgentRuntime() { Shutdown(); }
@@ -210,13 +217,17 @@ void AgentRuntime::StartAt(const v1::Start& start, int64_t start_ns) {
     // when the table's entry for this agent is this listener: a wrong index would deliver
     // another agent's calls here.
     const int me = start.agent_index();
-    const bool table_names_me = listener_ && me >= 0 && me < start.agents_size() &&
-                                start.agents(me).port() == port_;
-    if (table_names_me && loop_.kind() == EventLoop::Kind::kPoll && !assignment_.force_sockets()) {
+    const bool in_process = loop_.kind() == EventLoop::Kind::kPoll &&
+                            !assignment_.force_sockets() && me >= 0 && me < start.agents_size();
+    if (in_process && listener_ && start.agents(me).port() == port_) {
       fleet_->peers().EnableLocal(me,
                                   [this](const std::shared_ptr<FrameSink>& reply, Frame& frame) {
                                     listener_->OnFrame(reply, "this agent", frame);
                                   });
+    }
+    // Every agent of the run, instances or not, so that each plan's shares add up. Not in a
+    // faulted run: a fault loads caller instances unevenly, which the plans assume they are not.
+    if (in_process && fleet_->faults().empty()) {
       fleet_->EnableLocalFirst(static_cast<uint32_t>(me));
     }
     cpu_at_start_ns_ = ProcessCpuNs();

@@ -52,7 +52,8 @@ void Call::Attempt() {
   const int n = fleet_.peers().InstanceCount(target_);
   instance_ = fleet_.ChooseInstance(target_, balance_, request_.key, caller_);
   for (int k = 0; k < std::min(n, 8) && !e.Usable(instance_, now); ++k) {
-    instance_ = fleet_.ChooseInstance(target_, balance_, request_.key + k + 1, caller_);
+    // Past the caller's own agent: its plan would offer the same unusable instance again.
+    instance_ = fleet_.ChooseInstance(target_, balance_, request_.key + k + 1);
   }
   const uint64_t attempt = ++attempt_;
   in_flight_ = true;
@@ -62,15 +63,15 @@ void Call::Attempt() {
     timer_ = fleet_.timers().ScheduleAfter(Ns(e.config.timeout_ms),
                                            [self, attempt] { self->OnTimeout(attempt); });
   }
+  // Counted once per call, as its caller counts the call.
+  if (attempt == 1 && fleet_.peers().IsLocal(target_, instance_)) {
+    fleet_.group(caller_).counters.CountInProcess(target_);
+  }
   if (fleet_.faults().Partitioned(caller_, target_, fleet_.LoadSeconds(now))) {
     ++e.partitioned;
     return;  // dropped on the way: only the timeout ends it
   }
   Frame out = request_;
-  // Counted once per call, as its caller counts the call.
-  if (attempt == 1 && fleet_.peers().IsLocal(target_, instance_)) {
-    fleet_.group(caller_).counters.CountInProcess(target_);
-  }
   fleet_.peers().Send(target_, instance_, out,
                       [self, attempt](const Frame& reply) { self->OnReply(attempt, reply); });
   request_id_ = out.request_id;
