@@ -23,8 +23,9 @@ LocalLink::LocalLink(Deliver deliver, Respond respond)
 
 LocalLink::~LocalLink() { reply_->Detach(); }
 
-bool LocalLink::Drain(size_t max_frames) {
-  for (size_t n = 0; n < max_frames && !queue_.empty(); ++n) {
+size_t LocalLink::Drain(size_t max_frames) {
+  size_t n = 0;
+  for (; n < max_frames && !queue_.empty(); ++n) {
     Frame frame = queue_.front();
     queue_.pop_front();
     if (frame.kind == FrameKind::kResponse) {
@@ -33,7 +34,7 @@ bool LocalLink::Drain(size_t max_frames) {
       deliver_(reply_, frame);
     }
   }
-  return !queue_.empty();
+  return n;
 }
 
 }  // namespace archload::agent

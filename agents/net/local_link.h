@@ -32,9 +32,9 @@ class LocalLink {
   LocalLink& operator=(const LocalLink&) = delete;
 
   void SendRequest(const Frame& frame) { queue_.push_back(frame); }
-  // Delivers what is queued, and what those deliveries queue, up to `max_frames`; true when
-  // frames remain (the loop must not sleep).
-  bool Drain(size_t max_frames = 4096);
+  // Delivers what is queued, and what those deliveries queue, up to `max_frames`; returns how
+  // many it delivered. Frames may remain (pending()): the loop must not sleep then.
+  size_t Drain(size_t max_frames);
   bool pending() const { return !queue_.empty(); }
   // Drops everything queued (the agent is stopping; the pool failed their callers already).
   void Clear() { queue_.clear(); }

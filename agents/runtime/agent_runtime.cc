@@ -30,12 +30,14 @@ AgentRuntime::AgentRuntime(std::string listen_host, uint64_t seed, AddressPolicy
 bool AgentRuntime::TurnWork() {
   LocalLink* local = fleet_->peers().local();
   // A delivery may send over a socket, and a failed write may fail callers whose handlers
-  // queue deliveries or writes: go on until both are done (bounded: the rest next turn).
-  for (int round = 0; round < 8; ++round) {
-    const bool delivered = local && local->pending();
-    if (delivered) local->Drain();
+  // queue deliveries or writes: go on until both are done, up to a budget of frames per turn
+  // (the rest goes next turn, after the timers due by then).
+  size_t budget = kLocalFramesPerTurn;
+  for (int round = 0; round < 4; ++round) {
+    const size_t delivered = local && budget > 0 ? local->Drain(budget) : 0;
+    budget -= delivered;
     const bool flushed = batch_.FlushAll();
-    if (!delivered && !flushed) break;
+    if (delivered == 0 && !flushed) break;
   }
   return (local && local->pending()) || !batch_.empty();
 }

@@ -81,6 +81,7 @@ class AgentRuntime {
   // The turn's work in the event loop: in-process deliveries, then batched writes; true when
   // deliveries remain.
   bool TurnWork();
+  static constexpr size_t kLocalFramesPerTurn = 1024;
 
   void AddGenerator(int group, int index);
   // Instances behind a real HTTP proxy also take HTTP/1.1 (agents/net/http_ingress.h).

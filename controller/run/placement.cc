@@ -5,7 +5,8 @@
 namespace archload::run {
 
 std::vector<std::vector<uint32_t>> Place(const std::vector<v1::GroupSpec>& groups,
-                                         const std::vector<AgentSlot>& agents) {
+                                         const std::vector<AgentSlot>& agents,
+                                         bool generators_beside_callee) {
   struct Host {
     std::vector<uint32_t> agents;
     int64_t weight = 0;
@@ -42,7 +43,7 @@ std::vector<std::vector<uint32_t>> Place(const std::vector<v1::GroupSpec>& group
   // A load generator sits beside the instance it calls first: its every request then reaches
   // the design without a socket (agents/net/local_link.h). Clients are not the design's
   // components: where they run changes no capacity, only what the harness pays per request.
-  for (size_t gi = 0; gi < groups.size(); ++gi) {
+  for (size_t gi = 0; gi < groups.size() && generators_beside_callee; ++gi) {
     const auto& g = groups[gi];
     if (g.role() != v1::ROLE_CLIENT || g.downstream().empty()) continue;
     const int d = g.downstream(0);

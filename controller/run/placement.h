@@ -21,8 +21,11 @@ struct AgentSlot {
   int cores = 1;
 };
 
-// agent_of[group][instance] -> index in `agents`.
+// agent_of[group][instance] -> index in `agents`. `generators_beside_callee`: load generators
+// go where the instance they call first is (when calls inside an agent skip the socket); else
+// they are spread like every group (the placement before in-process calls, --force-sockets).
 std::vector<std::vector<uint32_t>> Place(const std::vector<v1::GroupSpec>& groups,
-                                         const std::vector<AgentSlot>& agents);
+                                         const std::vector<AgentSlot>& agents,
+                                         bool generators_beside_callee = true);
 
 }  // namespace archload::run

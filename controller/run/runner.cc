@@ -140,7 +140,8 @@ RunResult Run(const spec::Problem& problem, const planner::Plan& plan, const Run
   }
   // Placement needs to know who came: their hosts and cores.
   const auto admitted = server.Snapshot();
-  spec.agent_of = Place(spec.groups, Slots(fleet, admitted));
+  spec.agent_of = Place(spec.groups, Slots(fleet, admitted),
+                        o.run.event_loop != "asio" && !o.run.force_sockets);
   for (int i = 0; i < agents; ++i) {
     v1::ControllerMessage m;
     auto* a = m.mutable_assignment();

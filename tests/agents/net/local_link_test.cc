@@ -47,7 +47,8 @@ TEST(LocalLink, CallsToThisAgentsInstancesSkipTheSocketAndKeepTheirBookkeeping) 
   ASSERT_NE(p.peers.local(), nullptr);
   EXPECT_TRUE(p.peers.local()->pending());
   // One drain carries the request and the answer it queued.
-  EXPECT_FALSE(p.peers.local()->Drain());
+  EXPECT_EQ(p.peers.local()->Drain(100), 2u);
+  EXPECT_FALSE(p.peers.local()->pending());
   ASSERT_EQ(p.delivered.size(), 1u);
   EXPECT_EQ(p.delivered[0].target_instance, 1u);
   EXPECT_EQ(answered, 1);
@@ -67,9 +68,10 @@ TEST(LocalLink, FramesKeepTheirOrderAndADrainIsBounded) {
     p.peers.Send(0, static_cast<int>(k % 2), f, [&](const Frame& r) { order.push_back(r.key); });
   }
   // 10 requests and their 10 answers: 4 frames per drain leave work for the next turns.
-  EXPECT_TRUE(p.peers.local()->Drain(4));
-  while (p.peers.local()->Drain(4)) {
-  }
+  EXPECT_EQ(p.peers.local()->Drain(4), 4u);
+  EXPECT_TRUE(p.peers.local()->pending());
+  for (int turn = 0; turn < 10 && p.peers.local()->pending(); ++turn) p.peers.local()->Drain(4);
+  EXPECT_FALSE(p.peers.local()->pending());
   ASSERT_EQ(order.size(), 10u);
   for (uint64_t k = 0; k < 10; ++k) EXPECT_EQ(order[k], k);
 }
@@ -80,7 +82,7 @@ TEST(LocalLink, ShutdownFailsLocalCallsInFlightAsTheHarnesss) {
   FrameStatus status = FrameStatus::kOk;
   Frame f;
   p.peers.Send(0, 0, f, [&](const Frame& r) { status = r.status; });
-  p.peers.local()->Drain();
+  p.peers.local()->Drain(100);
   EXPECT_EQ(p.peers.InFlight(), 1u);
   p.peers.Shutdown();
   EXPECT_EQ(status, FrameStatus::kHarness);
