@@ -12,36 +12,32 @@ namespace archload::agent {
 
 namespace {
 
-// asio keeps its epoll descriptor private and offers no way to wait on it with a finer timeout
-// than a millisecond. An explicit instantiation may name a private member (C++20 [temp.spec]/6),
-// so this hands its address to a friend function: checked by the compiler, and it breaks the
-// build, not the run, if a future asio renames the member.
+// asio keeps its epoll descriptor and its count of outstanding work private, and offers no way
+// to wait on the one with a finer timeout than a millisecond. An explicit instantiation may name
+// a private member (C++20 [temp.spec]/6), so Expose hands each member's address to a friend
+// function found by its tag: checked by the compiler, and it breaks the build, not the run, if a
+// future asio renames a member.
+template <typename Tag, typename Tag::Member M>
+struct Expose {
+  friend typename Tag::Member MemberOf(Tag) { return M; }
+};
 struct ReactorFdTag {
   using Member = int asio::detail::epoll_reactor::*;
-  friend Member ReactorFdMember(ReactorFdTag);
+  friend Member MemberOf(ReactorFdTag);
 };
-template <typename Tag, typename Tag::Member M>
-struct ExposeMember {
-  friend typename Tag::Member ReactorFdMember(Tag) { return M; }
+template struct Expose<ReactorFdTag, &asio::detail::epoll_reactor::epoll_fd_>;
+// Every handler posted and every operation started counts, so an unchanged count means nothing
+// was queued since it was read.
+struct WorkCountTag {
+  using Member = asio::detail::atomic_count asio::detail::scheduler::*;
+  friend Member MemberOf(WorkCountTag);
 };
-template struct ExposeMember<ReactorFdTag, &asio::detail::epoll_reactor::epoll_fd_>;
+template struct Expose<WorkCountTag, &asio::detail::scheduler::outstanding_work_>;
 
 int ReactorFdOf(asio::io_context& io) {
   auto& reactor = asio::use_service<asio::detail::epoll_reactor>(io);
-  return reactor.*ReactorFdMember(ReactorFdTag{});
+  return reactor.*MemberOf(ReactorFdTag{});
 }
-
-// The same for the scheduler's count of outstanding work: every handler posted and every
-// operation started counts, so an unchanged count means nothing was queued since it was read.
-struct WorkCountTag {
-  using Member = asio::detail::atomic_count asio::detail::scheduler::*;
-  friend Member WorkCountMember(WorkCountTag);
-};
-template <typename Tag, typename Tag::Member M>
-struct ExposeWorkCount {
-  friend typename Tag::Member WorkCountMember(Tag) { return M; }
-};
-template struct ExposeWorkCount<WorkCountTag, &asio::detail::scheduler::outstanding_work_>;
 
 long Load(const std::atomic<long>& count) { return count.load(std::memory_order_relaxed); }
 [[maybe_unused]] long Load(long count) { return count; }
@@ -62,7 +58,7 @@ EventLoop::~EventLoop() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
-long EventLoop::WorkCount() const { return Load(scheduler_.*WorkCountMember(WorkCountTag{})); }
+long EventLoop::WorkCount() const { return Load(scheduler_.*MemberOf(WorkCountTag{})); }
 
 void EventLoop::SetKind(Kind kind) {
   kind_ = kind;

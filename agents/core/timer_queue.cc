@@ -218,16 +218,14 @@ void TimerQueue::OnReadable(const asio::error_code& ec) {
   DispatchDue();
 }
 
-size_t TimerQueue::RunDue() {
-  if (dispatching_ || heap_.empty() || heap_[0].deadline_ns > NowNs()) return 0;
+void TimerQueue::RunDue() {
+  if (dispatching_ || heap_.empty() || heap_[0].deadline_ns > NowNs()) return;
   bool destroyed = false;
   DispatchGuard guard(this, destroyed);
-  size_t ran = 0;
-  DispatchDue(&ran);
-  return ran;
+  DispatchDue();
 }
 
-bool TimerQueue::DispatchDue(size_t* ran) {
+bool TimerQueue::DispatchDue() {
   const bool& destroyed = *destroyed_flag_;
   int64_t now = NowNs();
   if (armed_for_ != 0 && armed_for_ <= now) armed_for_ = 0;  // expired: the next Arm must set it
@@ -248,7 +246,6 @@ bool TimerQueue::DispatchDue(size_t* ran) {
       lateness_observer_(SatSub(NowNs(), top.deadline_ns));
       if (destroyed) return false;
     }
-    if (ran) ++*ran;
     if (cb) cb();
     if (destroyed) return false;
   }

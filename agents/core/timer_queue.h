@@ -42,9 +42,9 @@ class TimerQueue {
   int64_t early_wake_ns() const { return early_ns_; }
   // The earliest deadline pending, INT64_MAX when none.
   int64_t NextDeadlineNs() const { return heap_.empty() ? INT64_MAX : heap_[0].deadline_ns; }
-  // Runs every timer that is due now; returns how many ran. For owners in spin mode and owners
-  // that drive the queue themselves.
-  size_t RunDue();
+  // Runs every timer that is due now. For owners in spin mode and owners that drive the queue
+  // themselves.
+  void RunDue();
 
   // Owner-driven: the owner's loop sleeps until NextDeadlineNs() in its own poll call
   // (agents/core/event_loop.h) and calls RunDue(), so the queue never touches its timerfd: a
@@ -87,8 +87,7 @@ class TimerQueue {
   void StartWait();
   void OnReadable(const asio::error_code& ec);
   // Runs the due timers scheduled before the call; false when a callback destroyed the queue.
-  // `ran` counts the callbacks run.
-  bool DispatchDue(size_t* ran = nullptr);
+  bool DispatchDue();
   // Marks a dispatch; on every exit, a callback's exception included, re-arms so the queue keeps
   // waking up (skipped when a callback destroyed the queue).
   struct DispatchGuard {

@@ -81,24 +81,22 @@ void PeerPool::Send(int group, int instance, Frame& frame, ResponseHandler on_re
   frame.request_id = next_id_++;
   frame.target_group = static_cast<uint16_t>(group);
   frame.target_instance = static_cast<uint32_t>(instance);
+  // Nothing comes back for a one-way frame to decrement its count.
+  auto await = [&] {
+    if (one_way) return;
+    pending_.emplace(frame.request_id,
+                     Pending{std::move(on_response), group, instance, peer_index, probe});
+    if (!probe) ++outstanding_[group][instance];
+  };
   if (local_ && peer_index == self_) {
-    if (!one_way) {
-      pending_.emplace(frame.request_id,
-                       Pending{std::move(on_response), group, instance, peer_index, probe});
-      if (!probe) ++outstanding_[group][instance];
-    }
+    await();
     if (!probe) ++calls_in_process_;
     local_->SendRequest(frame);
     return;
   }
   if (!probe) ++calls_over_sockets_;
   if (peer.conn && peer.conn->open()) {
-    if (!one_way) {
-      // Nothing comes back for a one-way frame to decrement its count.
-      pending_.emplace(frame.request_id,
-                       Pending{std::move(on_response), group, instance, peer_index, probe});
-      if (!probe) ++outstanding_[group][instance];
-    }
+    await();
     auto conn = peer.conn;  // Send may fail the peer (overflow), which resets peer.conn
     conn->Send(frame);
     return;
@@ -110,11 +108,7 @@ void PeerPool::Send(int group, int instance, Frame& frame, ResponseHandler on_re
     FailNow(on_response);
     return;
   }
-  if (!one_way) {
-    pending_.emplace(frame.request_id,
-                     Pending{std::move(on_response), group, instance, peer_index, probe});
-    if (!probe) ++outstanding_[group][instance];
-  }
+  await();
   std::string encoded;
   frame.EncodeTo(encoded);
   peer.backlog_bytes += encoded.size();

@@ -64,9 +64,7 @@ void Call::Attempt() {
                                            [self, attempt] { self->OnTimeout(attempt); });
   }
   // Counted once per call, as its caller counts the call.
-  if (attempt == 1 && fleet_.peers().IsLocal(target_, instance_)) {
-    fleet_.group(caller_).counters.CountInProcess(target_);
-  }
+  if (attempt == 1) fleet_.CountIfInProcess(caller_, target_, instance_);
   if (fleet_.faults().Partitioned(caller_, target_, fleet_.LoadSeconds(now))) {
     ++e.partitioned;
     return;  // dropped on the way: only the timeout ends it

@@ -164,6 +164,11 @@ class Fleet {
   // Calls to this agent's own instances go in-process: keep round-robin calls here where the
   // balance allows. After the peer table is set.
   void EnableLocalFirst(uint32_t self);
+  // Counts a call `caller` sends to `instance` of `target` on its edge's in-process count when
+  // that instance is this agent's (the report's "in-process by edge").
+  void CountIfInProcess(int caller, int target, int instance) {
+    if (peers_.IsLocal(target, instance)) groups_[caller].counters.CountInProcess(target);
+  }
 
   static int64_t NowNs() { return TimerQueue::NowNs(); }
 

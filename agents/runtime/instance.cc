@@ -304,7 +304,7 @@ void Instance::Pump(ConsumerGroup& cg) {
     out.flags = kFlagDelivery;
     const int instance = fleet_.ChooseInstance(cg.group, "round_robin");
     g.counters.CountCall(cg.group);
-    if (fleet_.peers().IsLocal(cg.group, instance)) g.counters.CountInProcess(cg.group);
+    fleet_.CountIfInProcess(group_, cg.group, instance);
     ConsumerGroup* cgp = &cg;
     fleet_.peers().Send(cg.group, instance, out, [this, cgp, out](const Frame& reply) {
       --cgp->inflight;

@@ -67,9 +67,7 @@ void Task::Issue(const model::Call& call, bool async, std::function<void(const F
   }
   const int instance =
       fleet_.ChooseInstance(call.target, fleet_.group(group_).spec.balance(), out.key, group_);
-  if (fleet_.peers().IsLocal(call.target, instance)) {
-    fleet_.group(group_).counters.CountInProcess(call.target);
-  }
+  fleet_.CountIfInProcess(group_, call.target, instance);
   fleet_.peers().Send(call.target, instance, out, std::move(on_reply));
 }
 
