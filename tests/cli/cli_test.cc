@@ -205,6 +205,7 @@ TEST(Cli, BadInputExitsTwoWithAClearMessage) {
       {"run tutorial-simple-blog --until-confident --max-duration soon", "--max-duration 'soon'"},
       {"run tutorial-simple-blog --duration 5s --warmup 5s", "leaves nothing of --duration"},
       {"run tutorial-simple-blog --backend \"Nope=redis://127.0.0.1:6379\"", "no group 'Nope'"},
+      {"run tutorial-simple-blog --event-loop epoll", "--event-loop: epoll not in {poll,asio}"},
       {"run tutorial-simple-blog --backend \"App Servers=redis://127.0.0.1:6379\"",
        "cannot stand in for a service group"},
       // Nothing listens on port 1: the run refuses to start, naming the backend.
